@@ -1,0 +1,50 @@
+"""User settings of the server (the ``camPolicy`` section), typed, with defaults."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+SECTION = "camPolicy"
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_uin: str | None = None
+    """Account ID (uin) filled into resource templates; digits only."""
+    default_region: str | None = None
+    """Region id preselected in resource templates, such as ap-guangzhou."""
+
+
+def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]]:
+    """Build settings from a ``camPolicy`` object, or from an object that contains one.
+
+    Invalid values fall back to their defaults; each one yields a problem message.
+    """
+    problems: list[str] = []
+    if isinstance(raw, dict) and isinstance(raw.get(SECTION), dict):
+        raw = raw[SECTION]
+    if raw is None:
+        return Settings(), problems
+    if not isinstance(raw, dict):
+        return Settings(), [f"Invalid {SECTION} settings {raw!r}: expected an object; using the defaults"]
+
+    uin = raw.get("defaultUin")
+    if isinstance(uin, int) and not isinstance(uin, bool):
+        uin = str(uin)
+    if uin in (None, ""):
+        uin = None
+    elif not isinstance(uin, str) or not re.fullmatch(r"\d{5,20}", uin):
+        problems.append(f"Invalid {SECTION}.defaultUin {uin!r}: expected the digits of an account ID, such as \"100000000001\"; ignoring it")
+        uin = None
+
+    region = raw.get("defaultRegion")
+    known = set(regions)
+    if region in (None, ""):
+        region = None
+    elif not isinstance(region, str) or region not in known:
+        problems.append(f"Invalid {SECTION}.defaultRegion {region!r}: expected a region id such as \"ap-guangzhou\"; ignoring it")
+        region = None
+
+    return Settings(default_uin=uin, default_region=region), problems
