@@ -1,0 +1,3 @@
+"""Language server and checker for Tencent Cloud CAM policies."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,322 @@
+"""Protocol wiring: the pygls language server, its state, and conversion between offsets and LSP types.
+
+Implements initialize, initialized, textDocument/didOpen, didChange, didClose,
+completion, hover and workspace/didChangeConfiguration. Analysis lives in pure
+modules; this module only looks up documents, converts positions in the
+negotiated encoding and sends results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from cam_policy_ls import __version__
+from cam_policy_ls.catalog import Catalog, load_catalog
+from cam_policy_ls.completion import Item, ItemKind, Request, complete
+from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
+from cam_policy_ls.findings import SOURCE, Finding
+from cam_policy_ls.hover import hover
+from cam_policy_ls.positions import UTF8, UTF16, UTF32
+from cam_policy_ls.settings import SECTION, Settings, read_settings
+
+log = logging.getLogger(__name__)
+
+DIAGNOSTICS_DELAY_SECONDS = 0.15
+"""Wait after the last change before publishing diagnostics, so fast typing is analysed once."""
+
+_ITEM_KINDS = {
+    ItemKind.PROPERTY: types.CompletionItemKind.Property,
+    ItemKind.VALUE: types.CompletionItemKind.Value,
+    ItemKind.MODULE: types.CompletionItemKind.Module,
+    ItemKind.FUNCTION: types.CompletionItemKind.Function,
+    ItemKind.OPERATOR: types.CompletionItemKind.Operator,
+    ItemKind.VARIABLE: types.CompletionItemKind.Variable,
+    ItemKind.SNIPPET: types.CompletionItemKind.Snippet,
+}
+
+
+@dataclass
+class CachedAnalysis:
+    version: int | None
+    analysis: Analysis
+    is_policy: bool
+
+
+@dataclass
+class ServerState:
+    """Everything the server keeps between messages."""
+
+    catalog: Catalog
+    settings: Settings = Settings()
+    analyses: dict[str, CachedAnalysis] = field(default_factory=dict)
+    """Latest analysis of each open document, by URI; recomputed only when the version changes."""
+    pending: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    """Scheduled diagnostics runs, by URI."""
+    reported_settings_problems: set[str] = field(default_factory=set)
+    """Settings problems already shown to the user, so each is shown once."""
+
+
+class CamPolicyLanguageServer(LanguageServer):
+    def __init__(self, catalog: Catalog):
+        super().__init__("cam-policy-ls", __version__)
+        self.state = ServerState(catalog)
+        self.client_name: str | None = None
+        """Name of the client from initialize, such as "Visual Studio Code"; None before initialize."""
+
+    @property
+    def encoding(self) -> str:
+        negotiated = self.workspace.position_encoding
+        value = getattr(negotiated, "value", negotiated)
+        return {"utf-8": UTF8, "utf-32": UTF32}.get(str(value), UTF16)
+
+    def analysis(self, uri: str) -> CachedAnalysis | None:
+        """Return the analysis of an open document, computing it once per version; None for unknown documents."""
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            log.debug("request for a document that is not open: %s", uri)
+            return None
+        cached = self.state.analyses.get(uri)
+        if cached is not None and cached.version == document.version and cached.analysis.text == document.source:
+            return cached
+        analysis = analyze_text(document.source, self.state.catalog)
+        cached = CachedAnalysis(document.version, analysis, is_policy_document(uri, document.language_id, analysis))
+        self.state.analyses[uri] = cached
+        return cached
+
+    def to_range(self, analysis: Analysis, start: int, end: int) -> types.Range:
+        start_line, start_character = analysis.lines.position(start, self.encoding)
+        end_line, end_character = analysis.lines.position(end, self.encoding)
+        return types.Range(types.Position(start_line, start_character), types.Position(end_line, end_character))
+
+    def to_offset(self, analysis: Analysis, position: types.Position) -> int:
+        return analysis.lines.offset(position.line, position.character, self.encoding)
+
+    def to_diagnostic(self, uri: str, analysis: Analysis, finding: Finding) -> types.Diagnostic:
+        related = [
+            types.DiagnosticRelatedInformation(types.Location(uri, self.to_range(analysis, item.start, item.end)), item.message)
+            for item in finding.related
+        ]
+        return types.Diagnostic(
+            range=self.to_range(analysis, finding.start, finding.end),
+            message=finding.message,
+            severity=types.DiagnosticSeverity(int(finding.severity)),
+            code=finding.code,
+            source=SOURCE,
+            related_information=related or None,
+            data=finding.data,
+        )
+
+    def publish(self, uri: str) -> None:
+        """Publish the diagnostics of an open document: its findings if it is a policy, else an empty list."""
+        self.state.pending.pop(uri, None)
+        cached = self.analysis(uri)
+        if cached is None:
+            return
+        diagnostics = []
+        if cached.is_policy:
+            diagnostics = [self.to_diagnostic(uri, cached.analysis, finding) for finding in cached.analysis.findings]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=cached.version)
+        )
+        log.debug("published %d diagnostics for %s version %s", len(diagnostics), uri, cached.version)
+
+    def publish_safely(self, uri: str) -> None:
+        try:
+            self.publish(uri)
+        except Exception:
+            log.exception("diagnostics failed for %s", uri)
+
+    def schedule_publish(self, uri: str) -> None:
+        pending = self.state.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self.state.pending[uri] = loop.call_later(DIAGNOSTICS_DELAY_SECONDS, self.publish_safely, uri)
+
+    def apply_settings(self, raw: object, origin: str) -> None:
+        settings, problems = read_settings(raw, self.state.catalog.regions)
+        self.state.settings = settings
+        log.info("settings from %s: default uin %s, default region %s", origin,
+                 "set" if settings.default_uin else "unset", settings.default_region or "unset")
+        for problem in problems:
+            log.warning("%s", problem)
+            if problem not in self.state.reported_settings_problems:
+                self.state.reported_settings_problems.add(problem)
+                self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, problem))
+
+    async def pull_settings(self) -> None:
+        capabilities = self.client_capabilities.workspace
+        if capabilities is None or not capabilities.configuration:
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            )
+        except Exception:
+            log.exception("workspace/configuration request failed")
+            return
+        self.apply_settings(result[0] if result else None, "workspace/configuration")
+
+    @property
+    def snippet_support(self) -> bool:
+        document = self.client_capabilities.text_document
+        completion = document.completion if document else None
+        item = completion.completion_item if completion else None
+        return bool(item and item.snippet_support)
+
+    def to_completion_item(self, analysis: Analysis, item: Item, retrigger: bool) -> types.CompletionItem:
+        documentation = types.MarkupContent(types.MarkupKind.Markdown, item.documentation) if item.documentation else None
+        command = None
+        if item.retrigger and retrigger:
+            command = types.Command(title="Suggest", command="editor.action.triggerSuggest")
+        return types.CompletionItem(
+            label=item.label,
+            kind=_ITEM_KINDS[item.kind],
+            detail=item.detail or None,
+            documentation=documentation,
+            sort_text=item.sort_text or None,
+            filter_text=item.filter_text,
+            text_edit=types.TextEdit(self.to_range(analysis, item.start, item.end), item.new_text),
+            insert_text_format=types.InsertTextFormat.Snippet if item.snippet else types.InsertTextFormat.PlainText,
+            command=command,
+        )
+
+
+class ClientLogHandler(logging.Handler):
+    """Forward log records to the client as window/logMessage, once the client has sent initialize.
+
+    Records of pygls itself are skipped: it logs the messages it writes, so
+    forwarding them would loop.
+    """
+
+    _TYPES = {
+        logging.ERROR: types.MessageType.Error,
+        logging.WARNING: types.MessageType.Warning,
+        logging.INFO: types.MessageType.Info,
+    }
+
+    def __init__(self, server: CamPolicyLanguageServer):
+        super().__init__(logging.INFO)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("pygls") or self.server.client_name is None:
+            return
+        try:
+            message_type = self._TYPES.get(record.levelno, types.MessageType.Log)
+            self.server.window_log_message(types.LogMessageParams(message_type, self.format(record)))
+        except Exception:
+            self.handleError(record)
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
+    """Create the server with its handlers; the catalog defaults to the bundled one."""
+    catalog = catalog or load_catalog()
+    server = CamPolicyLanguageServer(catalog)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: CamPolicyLanguageServer, params: types.InitializeParams) -> None:
+        client = params.client_info
+        ls.client_name = client.name if client else ""
+        name = f"{client.name} {client.version or ''}".strip() if client else "unknown client"
+        log.info("client: %s; position encoding: %s", name, ls.encoding)
+        log.info("%s", describe_versions(ls.state.catalog))
+        options = params.initialization_options
+        ls.apply_settings(options, "initializationOptions")
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: CamPolicyLanguageServer, params: types.InitializedParams) -> None:
+        await ls.pull_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: CamPolicyLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and SECTION in settings:
+            ls.apply_settings(settings, "workspace/didChangeConfiguration")
+        else:
+            await ls.pull_settings()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CamPolicyLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish_safely(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CamPolicyLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule_publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CamPolicyLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        pending = ls.state.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.state.analyses.pop(uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=['"', ":", "/"]),
+    )
+    def completion(ls: CamPolicyLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large:
+            return None
+        analysis = cached.analysis
+        offset = ls.to_offset(analysis, params.position)
+        request = Request(offset, ls.state.settings, ls.snippet_support)
+        try:
+            items = complete(analysis.policy, ls.state.catalog, request)
+        except Exception:
+            log.exception("completion failed for %s at offset %d", uri, offset)
+            return None
+        # Only VS Code and its derivatives know the command that reopens the suggestion list.
+        retrigger = "code" in (ls.client_name or "").lower()
+        return types.CompletionList(
+            is_incomplete=False, items=[ls.to_completion_item(analysis, item, retrigger) for item in items]
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: CamPolicyLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large:
+            return None
+        analysis = cached.analysis
+        offset = ls.to_offset(analysis, params.position)
+        try:
+            result = hover(analysis.policy, ls.state.catalog, offset)
+        except Exception:
+            log.exception("hover failed for %s at offset %d", uri, offset)
+            return None
+        if result is None:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(types.MarkupKind.Markdown, result.markdown),
+            range=ls.to_range(analysis, result.start, result.end),
+        )
+
+    log.info("starting: %s", describe_versions(catalog))
+    return server
+
+
+def describe_versions(catalog: Catalog) -> str:
+    """Return the server, pygls and lsprotocol versions and the catalog's size and dates, for the log."""
+    services = ", ".join(f"{service.abbreviation} updated {service.updated}" for service in catalog.services.values())
+    return (
+        f"cam-policy-ls {__version__} (pygls {_package_version('pygls')}, lsprotocol {_package_version('lsprotocol')}); "
+        f"catalog: {len(catalog.services)} services, {catalog.api_count} APIs ({services})"
+    )
