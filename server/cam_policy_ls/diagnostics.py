@@ -16,7 +16,7 @@ from cam_policy_ls.catalog import IF_EXIST, Catalog, closest_names, split_operat
 from cam_policy_ls.findings import Finding, Related, Severity
 from cam_policy_ls.jsonparse import Kind, Member, Node, source_offset
 from cam_policy_ls.policy import ACTION_RE, FEATURE_SET_PREFIXES, ActionRef, Policy, Statement, resolve_action
-from cam_policy_ls.resources import resource_matches_template, split_resource
+from cam_policy_ls.resources import is_well_formed, resource_matches_template, split_resource
 
 CODES = (
     "json-syntax",
@@ -383,7 +383,9 @@ def check_granularity(statement: Statement, actions: list[ActionRef]) -> Iterato
     resources = statement.strings("resource")
     if not resources or any(node.value == "*" for node in resources):
         return
-    values = [node.value for node in resources]
+    # Malformed resources are reported on their own and take no part in matching.
+    values = [node.value for node in resources if is_well_formed(node.value)]
+    well_formed = bool(values)
     effect = statement.effect
     deny = effect == "deny"
     for ref in actions:
@@ -400,7 +402,7 @@ def check_granularity(statement: Statement, actions: list[ActionRef]) -> Iterato
                       _related_resources(resources, f"specific resource that \"{action}\" cannot match"),
                       data={"apis": [api.name for api in operation_level]})
             continue
-        if ref.is_wildcard:
+        if ref.is_wildcard or not well_formed:
             continue
         api = ref.apis[0]
         if not any(resource_matches_template(value, template) for value in values for template in api.resources):

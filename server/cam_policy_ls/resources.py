@@ -43,6 +43,14 @@ def split_resource(value: str) -> list[Segment]:
     return segments
 
 
+def is_well_formed(value: str) -> bool:
+    """Return whether a resource is ``*`` or has six segments, the ``qcs`` prefix, an empty project and a resource part."""
+    if value == "*":
+        return True
+    segments = split_resource(value)
+    return len(segments) == 6 and segments[0].text == "qcs" and segments[1].text == "" and segments[5].text != ""
+
+
 def _tokens(pattern: str) -> tuple[str, ...]:
     """Split a pattern into single characters, ``*`` wildcards and ``${name}`` variables."""
     tokens: list[str] = []
