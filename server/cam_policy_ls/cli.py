@@ -77,8 +77,8 @@ def serve(catalog: Catalog, arguments: argparse.Namespace) -> int:
     logging.basicConfig(level=arguments.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if arguments.log_level != "DEBUG":
-        # pygls logs every message it sends at INFO.
-        logging.getLogger("pygls").setLevel(logging.WARNING)
+        # pygls.protocol logs every message it sends at INFO.
+        logging.getLogger("pygls.protocol").setLevel(logging.WARNING)
     server = create_server(catalog)
     client_handler = ClientLogHandler(server)
     client_handler.setFormatter(logging.Formatter("%(message)s"))

@@ -38,6 +38,7 @@ CODES = (
     "unknown-condition-operator",
     "unknown-condition-key",
     "invalid-condition-value",
+    "document-too-large",
 )
 
 _VARIABLE_RE = re.compile(r"\$\{\w+\}")
@@ -341,6 +342,7 @@ def check_resource(policy: Policy, node: Node, catalog: Catalog) -> Iterator[Fin
                   f"Invalid resource \"{value}\": it has {len(segments)} of the 6 segments "
                   f"qcs:project:service:region:account:resource, as in \"qcs::kms:ap-guangzhou:uin/100000000001:key/*\"")
         return
+
     qcs, project, service, region, account, resource = segments
     if qcs.text != "qcs":
         yield _slice(policy, node, qcs.start, qcs.end, "invalid-resource", Severity.ERROR,
