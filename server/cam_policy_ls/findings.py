@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from cam_policy_ls.edits import TextEdit
+
 SOURCE = "cam-policy"
 
 
@@ -32,6 +34,16 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A quick fix: edits that repair a finding without changing anything else."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    preferred: bool = False
+    """Whether this is the one fix to apply without asking, as ``check --fix`` does."""
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: Severity
@@ -40,4 +52,7 @@ class Finding:
     message: str
     related: tuple[Related, ...] = ()
     data: Any = field(default=None, compare=False)
-    """Extra facts for quick fixes, such as the suggested replacement names."""
+    """JSON-serialisable facts sent to the client with the diagnostic."""
+    fixes: tuple[Fix, ...] = field(default=(), compare=False)
+    unnecessary: bool = False
+    """Whether the flagged text can be removed; editors fade it out."""

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from cam_policy_ls.edits import TextEdit
+
 MAX_DEPTH = 256
 """Deepest nesting parsed; deeper containers are skipped with an error."""
 
@@ -89,6 +91,8 @@ class SyntaxProblem:
     start: int
     end: int
     message: str
+    fix: TextEdit | None = None
+    """The edit that certainly repairs this problem, when there is one."""
 
 
 @dataclass
@@ -158,8 +162,29 @@ class _Scanner:
                 end = self.length if close < 0 else close + 2
             else:
                 return
-            self.problems.append(SyntaxProblem(start, end, "Comments are not allowed in JSON and CAM rejects them: remove the comment"))
+            self.problems.append(
+                SyntaxProblem(start, end, "Comments are not allowed in JSON and CAM rejects them: remove the comment",
+                              self._comment_removal(start, end))
+            )
             self.position = end
+
+    def _comment_removal(self, start: int, end: int) -> TextEdit:
+        """Return an edit removing a comment; a comment alone on its lines goes with its line break."""
+        text = self.text
+        line_start = start
+        while line_start > 0 and text[line_start - 1] in " \t":
+            line_start -= 1
+        line_end = end
+        while line_end < self.length and text[line_end] in " \t":
+            line_end += 1
+        alone = (line_start == 0 or text[line_start - 1] in "\r\n") and (line_end == self.length or text[line_end] in "\r\n")
+        if alone:
+            if text.startswith("\r\n", line_end):
+                line_end += 2
+            elif line_end < self.length:
+                line_end += 1
+            return TextEdit(line_start, line_end, "")
+        return TextEdit(line_start, end, "")
 
     def next(self) -> tuple[_Token, int, int]:
         self._skip_trivia()
@@ -295,8 +320,14 @@ class _Parser:
         self.token = self.scanner.next()
         return token
 
-    def _error(self, start: int, end: int, message: str) -> None:
-        self.problems.append(SyntaxProblem(start, end, message))
+    def _error(self, start: int, end: int, message: str, fix: TextEdit | None = None) -> None:
+        self.problems.append(SyntaxProblem(start, end, message, fix))
+
+    def _removal(self, start: int, end: int) -> TextEdit:
+        """Return an edit removing ``[start, end)`` and the spaces and tabs before it."""
+        while start > 0 and self.text[start - 1] in " \t":
+            start -= 1
+        return TextEdit(start, end, "")
 
     def _punct(self) -> str:
         kind, start, _ = self.token
@@ -402,15 +433,17 @@ class _Parser:
             comma = self._advance()
             while self._punct() == ",":
                 _, start, end = self._advance()
-                self._error(start, end, "Extra ',': remove it")
+                self._error(start, end, "Extra ',': remove it", TextEdit(start, end, ""))
             if self._punct() == closing:
-                self._error(comma[1], comma[2], f"Trailing comma before '{closing}': remove the comma")
+                self._error(comma[1], comma[2], f"Trailing comma before '{closing}': remove the comma",
+                            TextEdit(comma[1], comma[2], ""))
                 return False
             return self.token[0] is not _Token.EOF
         if punct == closing or punct in ("}", "]") or self.token[0] is _Token.EOF:
             return False
         _, start, end = self.token
-        self._error(start, end, f"Missing ',' before {self._describe_token()}: add a comma after the previous {'member' if what == 'object' else 'item'}")
+        self._error(start, end, f"Missing ',' before {self._describe_token()}: add a comma after the previous {'member' if what == 'object' else 'item'}",
+                    TextEdit(self.previous_end, self.previous_end, ","))
         return True
 
     def _object(self, parent: Node | None, depth: int) -> Node:
@@ -418,7 +451,8 @@ class _Parser:
         node = Node(Kind.OBJECT, start, start + 1, None, parent)
         while self._punct() == ",":
             _, comma_start, comma_end = self._advance()
-            self._error(comma_start, comma_end, "Unexpected ',' at the start of the object: remove it")
+            self._error(comma_start, comma_end, "Unexpected ',' at the start of the object: remove it",
+                        TextEdit(comma_start, comma_end, ""))
         if self._punct() != "}" and self.token[0] is not _Token.EOF:
             while True:
                 member = self._member(node, depth)
@@ -467,7 +501,8 @@ class _Parser:
         node = Node(Kind.ARRAY, start, start + 1, None, parent)
         while self._punct() == ",":
             _, comma_start, comma_end = self._advance()
-            self._error(comma_start, comma_end, "Unexpected ',' at the start of the array: remove it")
+            self._error(comma_start, comma_end, "Unexpected ',' at the start of the array: remove it",
+                        TextEdit(comma_start, comma_end, ""))
         if self._punct() != "]" and self.token[0] is not _Token.EOF:
             while True:
                 item = self._value(node, depth + 1)

@@ -1,9 +1,10 @@
 """Protocol wiring: the pygls language server, its state, and conversion between offsets and LSP types.
 
 Implements initialize, initialized, textDocument/didOpen, didChange, didClose,
-completion, hover and workspace/didChangeConfiguration. Analysis lives in pure
-modules; this module only looks up documents, converts positions in the
-negotiated encoding and sends results.
+completion, hover, codeAction, documentSymbol, inlayHint, diagnostic (pull) and
+workspace/didChangeConfiguration. Analysis lives in pure modules; this module
+only looks up documents, converts positions in the negotiated encoding and
+sends results.
 """
 
 from __future__ import annotations
@@ -18,17 +19,25 @@ from pygls.lsp.server import LanguageServer
 
 from cam_policy_ls import __version__
 from cam_policy_ls.catalog import Catalog, load_catalog
+from cam_policy_ls.code_actions import ActionKind, CodeAction, quick_fixes, source_actions
 from cam_policy_ls.completion import Item, ItemKind, Request, complete
 from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
 from cam_policy_ls.findings import SOURCE, Finding
 from cam_policy_ls.hover import hover
 from cam_policy_ls.positions import UTF8, UTF16, UTF32
 from cam_policy_ls.settings import SECTION, Settings, read_settings
+from cam_policy_ls.symbols import Symbol, SymbolKind, document_symbols, inlay_hints
 
 log = logging.getLogger(__name__)
 
 DIAGNOSTICS_DELAY_SECONDS = 0.15
 """Wait after the last change before publishing diagnostics, so fast typing is analysed once."""
+
+_SYMBOL_KINDS = {
+    SymbolKind.STATEMENT: types.SymbolKind.Object,
+    SymbolKind.LIST: types.SymbolKind.Array,
+    SymbolKind.OBJECT: types.SymbolKind.Object,
+}
 
 _ITEM_KINDS = {
     ItemKind.PROPERTY: types.CompletionItemKind.Property,
@@ -109,18 +118,69 @@ class CamPolicyLanguageServer(LanguageServer):
             code=finding.code,
             source=SOURCE,
             related_information=related or None,
+            tags=[types.DiagnosticTag.Unnecessary] if finding.unnecessary else None,
             data=finding.data,
         )
+
+    def to_code_action(self, uri: str, analysis: Analysis, action: CodeAction) -> types.CodeAction:
+        edits = [types.TextEdit(self.to_range(analysis, edit.start, edit.end), edit.new_text) for edit in action.edits]
+        diagnostics = [self.to_diagnostic(uri, analysis, action.finding)] if action.finding is not None else None
+        return types.CodeAction(
+            title=action.title,
+            kind=action.kind.value,
+            diagnostics=diagnostics,
+            is_preferred=action.preferred or None,
+            edit=types.WorkspaceEdit(changes={uri: edits}),
+        )
+
+    def to_document_symbol(self, analysis: Analysis, symbol: Symbol) -> types.DocumentSymbol:
+        return types.DocumentSymbol(
+            name=symbol.name,
+            detail=symbol.detail or None,
+            kind=_SYMBOL_KINDS[symbol.kind],
+            range=self.to_range(analysis, symbol.start, symbol.end),
+            selection_range=self.to_range(analysis, symbol.selection_start, symbol.selection_end),
+            children=[self.to_document_symbol(analysis, child) for child in symbol.children] or None,
+        )
+
+    def to_symbol_information(self, uri: str, analysis: Analysis, symbol: Symbol, container: str | None) -> list[types.SymbolInformation]:
+        """Flatten a symbol and its children for clients without hierarchical symbols."""
+        entries = [types.SymbolInformation(
+            name=symbol.name,
+            kind=_SYMBOL_KINDS[symbol.kind],
+            location=types.Location(uri, self.to_range(analysis, symbol.start, symbol.end)),
+            container_name=container,
+        )]
+        for child in symbol.children:
+            entries.extend(self.to_symbol_information(uri, analysis, child, symbol.name))
+        return entries
+
+    @property
+    def hierarchical_symbols(self) -> bool:
+        document = self.client_capabilities.text_document
+        symbols = document.document_symbol if document else None
+        return bool(symbols and symbols.hierarchical_document_symbol_support)
+
+    @property
+    def pulls_diagnostics(self) -> bool:
+        """Whether the client asks for diagnostics with textDocument/diagnostic, so none are pushed to it."""
+        document = self.client_capabilities.text_document
+        return document is not None and document.diagnostic is not None
+
+    def diagnostics(self, uri: str, cached: CachedAnalysis) -> list[types.Diagnostic]:
+        if not cached.is_policy:
+            return []
+        return [self.to_diagnostic(uri, cached.analysis, finding) for finding in cached.analysis.findings]
 
     def publish(self, uri: str) -> None:
         """Publish the diagnostics of an open document: its findings if it is a policy, else an empty list."""
         self.state.pending.pop(uri, None)
+        if self.pulls_diagnostics:
+            return
         cached = self.analysis(uri)
         if cached is None:
             return
-        diagnostics = []
-        if cached.is_policy:
-            diagnostics = [self.to_diagnostic(uri, cached.analysis, finding) for finding in cached.analysis.findings]
+        diagnostics = self.diagnostics(uri, cached)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=cached.version)
         )
@@ -141,7 +201,12 @@ class CamPolicyLanguageServer(LanguageServer):
 
     def apply_settings(self, raw: object, origin: str) -> None:
         settings, problems = read_settings(raw, self.state.catalog.regions)
+        hints_changed = settings.inlay_hints != self.state.settings.inlay_hints
         self.state.settings = settings
+        workspace = self.client_capabilities.workspace
+        inlay_hint = workspace.inlay_hint if workspace else None
+        if hints_changed and inlay_hint and inlay_hint.refresh_support:
+            self.workspace_inlay_hint_refresh(None)
         log.info("settings from %s: default uin %s, default region %s", origin,
                  "set" if settings.default_uin else "unset", settings.default_region or "unset")
         for problem in problems:
@@ -308,6 +373,78 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
             contents=types.MarkupContent(types.MarkupKind.Markdown, result.markdown),
             range=ls.to_range(analysis, result.start, result.end),
         )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[kind.value for kind in ActionKind]),
+    )
+    def code_action(ls: CamPolicyLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large:
+            return None
+        analysis = cached.analysis
+        start = ls.to_offset(analysis, params.range.start)
+        end = ls.to_offset(analysis, params.range.end)
+        only = params.context.only
+
+        def wanted(kind: ActionKind) -> bool:
+            return only is None or any(kind.value == str(prefix) or kind.value.startswith(f"{prefix}.") for prefix in only)
+
+        try:
+            actions = [action for action in quick_fixes(analysis.findings, start, end) if wanted(action.kind)]
+            actions += [action for action in source_actions(analysis.policy, analysis.findings) if wanted(action.kind)]
+        except Exception:
+            log.exception("code actions failed for %s", uri)
+            return None
+        return [ls.to_code_action(uri, analysis, action) for action in actions]
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(
+        ls: CamPolicyLanguageServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large:
+            return None
+        analysis = cached.analysis
+        symbols = document_symbols(analysis.policy)
+        if ls.hierarchical_symbols:
+            return [ls.to_document_symbol(analysis, symbol) for symbol in symbols]
+        return [entry for symbol in symbols for entry in ls.to_symbol_information(uri, analysis, symbol, None)]
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+    def inlay_hint(ls: CamPolicyLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large or not ls.state.settings.inlay_hints:
+            return None
+        analysis = cached.analysis
+        start = ls.to_offset(analysis, params.range.start)
+        end = ls.to_offset(analysis, params.range.end)
+        return [
+            types.InlayHint(
+                position=ls.to_range(analysis, hint.offset, hint.offset).start,
+                label=hint.label,
+                padding_left=True,
+                tooltip=hint.tooltip,
+            )
+            for hint in inlay_hints(analysis.policy, ls.state.catalog, start, end)
+        ]
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    def pull_diagnostics(ls: CamPolicyLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        cached = ls.analysis(uri)
+        if cached is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{cached.version}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri, cached), result_id=result_id)
 
     log.info("starting: %s", describe_versions(catalog))
     return server

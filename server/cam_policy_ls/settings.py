@@ -15,6 +15,8 @@ class Settings:
     """Account ID (uin) filled into resource templates; digits only."""
     default_region: str | None = None
     """Region id preselected in resource templates, such as ap-guangzhou."""
+    inlay_hints: bool = True
+    """Whether to show the granularity of each action after it."""
 
 
 def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]]:
@@ -47,4 +49,9 @@ def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]
         problems.append(f"Invalid {SECTION}.defaultRegion {region!r}: expected a region id such as \"ap-guangzhou\"; ignoring it")
         region = None
 
-    return Settings(default_uin=uin, default_region=region), problems
+    inlay_hints = raw.get("inlayHints", True)
+    if not isinstance(inlay_hints, bool):
+        problems.append(f"Invalid {SECTION}.inlayHints {inlay_hints!r}: expected true or false; using true")
+        inlay_hints = True
+
+    return Settings(default_uin=uin, default_region=region, inlay_hints=inlay_hints), problems

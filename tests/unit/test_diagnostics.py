@@ -9,7 +9,7 @@ from cam_policy_ls.diagnostics import CODES, analyze
 from cam_policy_ls.findings import Severity
 from cam_policy_ls.policy import parse_policy
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, H = Severity.ERROR, Severity.WARNING, Severity.HINT
 KEY = "qcs::kms:ap-guangzhou:uin/100000000001:key/creatorUin/100000000001/23e80852-1e38-11e9-b129-5cb9019b4b01"
 
 
@@ -49,7 +49,28 @@ CASES = [
     ("uppercase service", policy(action=["KMS:Encrypt"]), [("invalid-action", E, "KMS:Encrypt")]),
     ("uncatalogued service", policy(action=["cvm:Whatever*"], resource=["*"]), []),
     ("feature set", policy(action=["permid/280655"], resource=["*"]), []),
-    ("star action", policy(action="*", resource="*"), []),
+    ("star action", policy(action="*", resource="*"), [("overly-permissive", W, "*")]),
+    ("star action with condition", policy(action="*", resource="*", condition={"ip_equal": {"qcs:ip": "10.0.0.0/8"}}), []),
+    ("whole service", policy(action=["name/kms:*"], resource="*"), [("overly-permissive", W, "name/kms:*")]),
+    ("whole service denied", policy(effect="deny", action=["kms:*"], resource="*"), []),
+    ("repeated action", policy(action=["kms:Encrypt", "name/kms:Encrypt"]), [("redundant-action", H, "name/kms:Encrypt")]),
+    ("covered action", policy(action=["kms:Encrypt", "kms:*"]), [("redundant-action", H, "kms:Encrypt")]),
+    ("covered wildcard", policy(action=["kms:Describe*", "kms:DescribeKey*"]), [("redundant-action", H, "kms:DescribeKey*")]),
+    ("uncatalogued covered", policy(action=["cvm:DescribeInstances", "cvm:Describe*"], resource="*"),
+     [("redundant-action", H, "cvm:DescribeInstances")]),
+    ("unused resource", policy(resource=[KEY, "qcs::cos:ap-guangzhou:uid/1:prefix/*"]),
+     [("unused-resource", W, "qcs::cos:ap-guangzhou:uid/1:prefix/*")]),
+    ("statement object", '{"version": "2.0", "statement": {"effect": "allow", "action": "kms:Decrypt", "resource": "*"}}',
+     [("statement-object", W, "{")]),
+    ("principal root", policy(principal={"qcs": ["qcs::cam::uin/100000000001:root"]}), []),
+    ("principal sub-account", policy(principal={"qcs": "qcs::cam::uin/1:uin/2"}), []),
+    ("principal saml", policy(principal={"federated": ["qcs::cam::uin/1:saml-provider/corp"]}), []),
+    ("principal service", policy(principal={"service": "cloudaudit.cloud.tencent.com"}), []),
+    ("principal bad qcs", policy(principal={"qcs": ["uin/1"]}), [("invalid-principal", E, "uin/1")]),
+    ("principal bad type", policy(principal={"aws": ["x"]}), [("invalid-principal", E, "aws")]),
+    ("principal string", policy(principal="anyone"), [("invalid-principal", E, "anyone")]),
+    ("double encoded", policy(action='["kms:Encrypt"]'),
+     [("double-encoded", W, '[\\"kms:Encrypt\\"]'), ("invalid-action", E, '[\\"kms:Encrypt\\"]')]),
     ("invalid effect", policy(effect="permit"), [("invalid-effect", E, "permit")]),
     ("capitalised effect", policy(effect="Allow"), [("invalid-effect", W, "Allow")]),
     ("effect type", policy(effect=True), [("invalid-type", E, "true")]),
