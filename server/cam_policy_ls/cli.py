@@ -6,16 +6,20 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from cam_policy_ls import __version__
 from cam_policy_ls.catalog import Catalog, CatalogError, load_catalog
-from cam_policy_ls.document import analyze_text, is_policy_document
+from cam_policy_ls.checker import STDIN, FileResult, Mode, collect_tasks, run_tasks
+from cam_policy_ls.config import ConfigError
 from cam_policy_ls.findings import Severity
+from cam_policy_ls.reporters import FORMATS, format_github, format_json, format_sarif, format_text, summary
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+PROGRESS_MIN_FILES = 50
+"""A progress bar is drawn on a terminal when more files than this are checked."""
 
 EPILOG = """\
 examples:
@@ -23,9 +27,12 @@ examples:
   cam-policy-ls serve --tcp --port 2087    listen on 127.0.0.1:2087 instead
   cam-policy-ls check policy.cam.json      check one file
   cam-policy-ls check policies/            check every policy under a folder
+  cam-policy-ls check --fix policies/      apply the certain quick fixes in place
+  cam-policy-ls check --format sarif . > cam-policy.sarif
+  cat p.json | cam-policy-ls check - --stdin-filename p.json
 
-check prints one line per finding, path:line:column: severity code message,
-and exits 1 when any finding is an error, 0 otherwise, 2 on a usage or I/O error.
+check exits 0 when nothing at or above --fail-on was found, 1 when something was,
+and 2 on a usage, configuration or I/O error.
 """
 
 
@@ -47,11 +54,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                        help="level of the log written to stderr and to the client (default: %(default)s)")
 
-    check = commands.add_parser("check", help="check policy files and folders, for CI",
-                                description="Check CAM policy files. A folder is searched for *.json files "
-                                            "that are policies: named *.cam.json, or JSON with a \"statement\" "
-                                            "key or \"version\": \"2.0\". Files named explicitly are always checked.")
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="policy file or folder")
+    check = commands.add_parser(
+        "check", help="check policy files and folders, for CI",
+        description="Check CAM policy files. A folder is searched for *.json files that are policies: named "
+                    "*.cam.json, or JSON with a \"statement\" key or \"version\": \"2.0\". Files named on the "
+                    "command line are checked whatever their content, unless --skip-non-policies is given.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="policy file or folder, or - for standard input (default: the current folder)")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="output format: text lines, JSON, SARIF 2.1.0, or GitHub Actions annotations (default: %(default)s)")
+    check.add_argument("--fail-on", choices=["error", "warning", "never"], default="error",
+                       help="lowest severity that makes the exit code 1 (default: %(default)s)")
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply the certain quick fixes in place; with -, print the fixed text to standard output")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the certain quick fixes as a unified diff instead of applying them; exit 1 if there are any")
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="file name of the text read from -, for configuration and messages")
+    check.add_argument("--config", type=Path, metavar="FILE",
+                       help="configuration file to use instead of the nearest .cam-policy-ls.toml or pyproject.toml")
+    check.add_argument("--skip-non-policies", action="store_true",
+                       help="skip named files that are not CAM policies by the folder rule, as pre-commit passes every JSON file")
+    check.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
     return parser
 
 
@@ -68,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if arguments.command == "serve":
         return serve(catalog, arguments)
-    return check(catalog, arguments.paths, sys.stdout, sys.stderr)
+    return check(catalog, arguments, sys.stdin, sys.stdout, sys.stderr)
 
 
 def serve(catalog: Catalog, arguments: argparse.Namespace) -> int:
@@ -92,38 +118,74 @@ def serve(catalog: Catalog, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _policy_files(path: Path) -> Iterator[Path]:
-    """Yield the candidate files under a folder: *.json, sorted, skipping hidden folders."""
-    for candidate in sorted(path.rglob("*.json")):
-        if candidate.is_file() and not any(part.startswith(".") for part in candidate.relative_to(path).parts[:-1]):
-            yield candidate
+def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
+    def draw(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total
+        err.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} files")
+        if done == total:
+            err.write("\r" + " " * (width + 30) + "\r")
+        err.flush()
+
+    return draw
 
 
-def check(catalog: Catalog, paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
-    """Check files and folders; print findings to ``out`` and I/O errors to ``err``; return the exit code."""
-    status = EXIT_OK
-    for path in paths:
-        if path.is_dir():
-            files = [(file, False) for file in _policy_files(path)]
-        elif path.is_file():
-            files = [(path, True)]
-        else:
-            print(f"cam-policy-ls: {path}: no such file or folder", file=err)
-            status = EXIT_USAGE
-            continue
-        for file, named in files:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                print(f"cam-policy-ls: {file}: cannot be read: {error}", file=err)
-                status = EXIT_USAGE
-                continue
-            analysis = analyze_text(text, catalog)
-            if not named and not is_policy_document(file.name, "json", analysis):
-                continue
-            for finding in analysis.findings:
-                line, column = analysis.lines.position(finding.start, "utf-32")
-                print(f"{file}:{line + 1}:{column + 1}: {finding.severity.label} {finding.code} {finding.message}", file=out)
-                if finding.severity is Severity.ERROR and status == EXIT_OK:
-                    status = EXIT_FINDINGS
-    return status
+def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """Run the check command; return the exit code."""
+    if arguments.stdin_filename and STDIN not in arguments.paths:
+        print("cam-policy-ls: --stdin-filename needs - among the paths", file=err)
+        return EXIT_USAGE
+    try:
+        tasks, errors = collect_tasks(arguments.paths, catalog, arguments.config, arguments.stdin_filename, stdin.read)
+    except ConfigError as error:
+        print(f"cam-policy-ls: invalid configuration: {error}", file=err)
+        return EXIT_USAGE
+
+    mode = Mode.FIX if arguments.fix else Mode.DIFF if arguments.diff else Mode.CHECK
+    progress = None
+    if len(tasks) > PROGRESS_MIN_FILES and err.isatty() and not arguments.no_progress:
+        progress = _progress_bar(err)
+    results = run_tasks(tasks, mode, arguments.skip_non_policies, progress)
+    errors += [result.error for result in results if result.error]
+    for message in errors:
+        print(f"cam-policy-ls: {message}", file=err)
+
+    if mode is Mode.DIFF:
+        out.write("".join(result.diff for result in results))
+        status = EXIT_FINDINGS if any(result.diff for result in results) else EXIT_OK
+        return EXIT_USAGE if errors else status
+    if mode is Mode.FIX:
+        for result in results:
+            if result.fixed_text is not None and arguments.paths == [STDIN]:
+                out.write(result.fixed_text)
+
+    printing_fixed_stdin = mode is Mode.FIX and arguments.paths == [STDIN]
+    report = _report(results, arguments.format)
+    if not printing_fixed_stdin:
+        out.write(report)
+    else:
+        err.write(report)
+    summary_stream = out if arguments.format in ("text", "github") and not printing_fixed_stdin else err
+    print(summary(results), file=summary_stream)
+
+    if errors:
+        return EXIT_USAGE
+    return _status(results, arguments.fail_on)
+
+
+def _report(results: list[FileResult], output_format: str) -> str:
+    if output_format == "json":
+        return format_json(results)
+    if output_format == "sarif":
+        return format_sarif(results, Path.cwd())
+    if output_format == "github":
+        return format_github(results)
+    return format_text(results)
+
+
+def _status(results: list[FileResult], fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    worst = {Severity.ERROR} if fail_on == "error" else {Severity.ERROR, Severity.WARNING}
+    found = any(row.severity in worst for result in results for row in result.rows)
+    return EXIT_FINDINGS if found else EXIT_OK

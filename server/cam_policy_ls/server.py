@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from cam_policy_ls import __version__
 from cam_policy_ls.catalog import Catalog, load_catalog
 from cam_policy_ls.code_actions import ActionKind, CodeAction, quick_fixes, source_actions
 from cam_policy_ls.completion import Item, ItemKind, Request, complete
+from cam_policy_ls.config import Config, ConfigError, find_config_file, load_config
+from cam_policy_ls.diagnostics import CODES
 from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
 from cam_policy_ls.findings import SOURCE, Finding
 from cam_policy_ls.hover import hover
@@ -68,7 +72,9 @@ class ServerState:
     pending: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
     """Scheduled diagnostics runs, by URI."""
     reported_settings_problems: set[str] = field(default_factory=set)
-    """Settings problems already shown to the user, so each is shown once."""
+    """Settings and configuration problems already shown to the user, so each is shown once."""
+    configs: dict[tuple[Path, int], Config] = field(default_factory=dict)
+    """Loaded configuration files, by path and modification time, so an edited file is read again."""
 
 
 class CamPolicyLanguageServer(LanguageServer):
@@ -167,10 +173,55 @@ class CamPolicyLanguageServer(LanguageServer):
         document = self.client_capabilities.text_document
         return document is not None and document.diagnostic is not None
 
-    def diagnostics(self, uri: str, cached: CachedAnalysis) -> list[types.Diagnostic]:
+    def config(self, uri: str) -> tuple[Config | None, Path | None]:
+        """Return the project configuration that applies to a document, and the document's path.
+
+        Documents that are not files, and documents under an invalid configuration, get None;
+        the invalid configuration is reported once.
+        """
+        if not uri.startswith("file:"):
+            return None, None
+        path = Path(to_fs_path(uri))
+        found = find_config_file(path)
+        if found is None:
+            return None, path
+        try:
+            key = (found, found.stat().st_mtime_ns)
+            if key not in self.state.configs:
+                self.state.configs[key] = load_config(found, CODES, self.state.catalog.regions)
+            return self.state.configs[key], path
+        except (OSError, ConfigError) as error:
+            self.report_once(f"Invalid cam-policy-ls configuration, using the defaults: {error}")
+            return None, path
+
+    def report_once(self, problem: str) -> None:
+        log.warning("%s", problem)
+        if problem not in self.state.reported_settings_problems:
+            self.state.reported_settings_problems.add(problem)
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, problem))
+
+    def findings(self, uri: str, cached: CachedAnalysis) -> list[Finding]:
+        """Return the findings of a policy document that its project configuration keeps."""
         if not cached.is_policy:
             return []
-        return [self.to_diagnostic(uri, cached.analysis, finding) for finding in cached.analysis.findings]
+        config, path = self.config(uri)
+        if config is None:
+            return cached.analysis.findings
+        if path is not None and config.is_excluded(path):
+            return []
+        return config.apply(cached.analysis.findings, path)
+
+    def effective_settings(self, uri: str) -> Settings:
+        """Return the client's settings, with the project configuration's defaults where the client sets none."""
+        settings = self.state.settings
+        config, _ = self.config(uri)
+        if config is None:
+            return settings
+        return replace(settings, default_uin=settings.default_uin or config.default_uin,
+                       default_region=settings.default_region or config.default_region)
+
+    def diagnostics(self, uri: str, cached: CachedAnalysis) -> list[types.Diagnostic]:
+        return [self.to_diagnostic(uri, cached.analysis, finding) for finding in self.findings(uri, cached)]
 
     def publish(self, uri: str) -> None:
         """Publish the diagnostics of an open document: its findings if it is a policy, else an empty list."""
@@ -210,10 +261,7 @@ class CamPolicyLanguageServer(LanguageServer):
         log.info("settings from %s: default uin %s, default region %s", origin,
                  "set" if settings.default_uin else "unset", settings.default_region or "unset")
         for problem in problems:
-            log.warning("%s", problem)
-            if problem not in self.state.reported_settings_problems:
-                self.state.reported_settings_problems.add(problem)
-                self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, problem))
+            self.report_once(problem)
 
     async def pull_settings(self) -> None:
         capabilities = self.client_capabilities.workspace
@@ -342,7 +390,7 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
             return None
         analysis = cached.analysis
         offset = ls.to_offset(analysis, params.position)
-        request = Request(offset, ls.state.settings, ls.snippet_support)
+        request = Request(offset, ls.effective_settings(uri), ls.snippet_support)
         try:
             items = complete(analysis.policy, ls.state.catalog, request)
         except Exception:
@@ -392,8 +440,9 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
             return only is None or any(kind.value == str(prefix) or kind.value.startswith(f"{prefix}.") for prefix in only)
 
         try:
-            actions = [action for action in quick_fixes(analysis.findings, start, end) if wanted(action.kind)]
-            actions += [action for action in source_actions(analysis.policy, analysis.findings) if wanted(action.kind)]
+            findings = ls.findings(uri, cached)
+            actions = [action for action in quick_fixes(findings, start, end) if wanted(action.kind)]
+            actions += [action for action in source_actions(analysis.policy, findings) if wanted(action.kind)]
         except Exception:
             log.exception("code actions failed for %s", uri)
             return None
