@@ -373,8 +373,9 @@ def default_catalog_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "catalog"
 
 
-def load_catalog(directory: Path | None = None) -> Catalog:
-    """Load and validate ``language.yaml`` and every service file in ``directory``."""
+def load_catalog(directory: Path | None = None, extra_directories: Iterable[Path] = ()) -> Catalog:
+    """Load and validate ``language.yaml`` and every service file in ``directory``, then the service files
+    of each extra directory, which add services that the bundled catalog does not have."""
     directory = directory or default_catalog_dir()
     language_path = directory / LANGUAGE_FILE
     if not language_path.is_file():
@@ -382,13 +383,18 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     language = _load_language(language_path)
 
     services: dict[str, Service] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name == LANGUAGE_FILE:
-            continue
-        service = _load_service(path)
-        if service.abbreviation in services:
-            raise CatalogError(f"{path.name}: service {service.abbreviation!r} is defined twice")
-        services[service.abbreviation] = service
+    origins: dict[str, Path] = {}
+    for folder in (directory, *extra_directories):
+        if not folder.is_dir():
+            raise CatalogError(f"{folder}: catalog folder not found")
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == LANGUAGE_FILE:
+                continue
+            service = _load_service(path)
+            if service.abbreviation in services:
+                raise CatalogError(f"{path}: service {service.abbreviation!r} is already defined in {origins[service.abbreviation]}")
+            services[service.abbreviation] = service
+            origins[service.abbreviation] = path
     return Catalog(services=services, **language)
 
 

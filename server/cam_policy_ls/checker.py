@@ -70,6 +70,7 @@ class Task:
     """Whether the path was named on the command line, so it is checked even if not detected as a policy."""
     config: Config
     stdin_text: str | None = None
+    extra_catalogs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -86,9 +87,10 @@ class FileResult:
     diff: str = ""
 
 
-@lru_cache(maxsize=1)
-def _catalog() -> Catalog:
-    return load_catalog()
+@lru_cache(maxsize=4)
+def _catalog(extra_catalogs: tuple[str, ...]) -> Catalog:
+    """Return the catalog with extra catalog folders, loaded once per process."""
+    return load_catalog(extra_directories=[Path(folder) for folder in extra_catalogs])
 
 
 def _config_loader(catalog: Catalog) -> Callable[[Path], Config]:
@@ -128,7 +130,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def collect_tasks(paths: Sequence[str], catalog: Catalog, config_file: Path | None, stdin_filename: str | None,
-                  read_stdin: Callable[[], str]) -> tuple[list[Task], list[str]]:
+                  read_stdin: Callable[[], str], extra_catalogs: tuple[str, ...] = ()) -> tuple[list[Task], list[str]]:
     """Turn command-line paths into tasks; return them with the error messages of paths that do not exist.
 
     Raises ConfigError for an invalid configuration file.
@@ -141,18 +143,18 @@ def collect_tasks(paths: Sequence[str], catalog: Catalog, config_file: Path | No
     for given in paths:
         if given == STDIN:
             name = Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.json"
-            tasks.append(Task(name, stdin_filename or STDIN, True, config_for(name), read_stdin()))
+            tasks.append(Task(name, stdin_filename or STDIN, True, config_for(name), read_stdin(), extra_catalogs))
             continue
         path = Path(given)
         if path.is_dir():
             for file in _walk(path):
                 config = config_for(file)
                 if not config.is_excluded(file):
-                    tasks.append(Task(file, str(file), False, config))
+                    tasks.append(Task(file, str(file), False, config, extra_catalogs=extra_catalogs))
         elif path.is_file():
             config = config_for(path)
             if not config.is_excluded(path):
-                tasks.append(Task(path, given, True, config))
+                tasks.append(Task(path, given, True, config, extra_catalogs=extra_catalogs))
         else:
             errors.append(f"{given}: no such file or folder")
     return tasks, errors
@@ -198,7 +200,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def check_task(task: Task, mode: Mode, skip_non_policies: bool) -> FileResult:
     """Check one file or standard input; in fix mode rewrite it, in diff mode describe the rewrite."""
-    catalog = _catalog()
+    catalog = _catalog(task.extra_catalogs)
     result = FileResult(task.display)
     if task.stdin_text is not None:
         text = task.stdin_text

@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--skip-non-policies", action="store_true",
                        help="skip named files that are not CAM policies by the folder rule, as pre-commit passes every JSON file")
     check.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
+    check.add_argument("--catalog", action="append", default=[], metavar="DIR",
+                       help="folder of service catalog YAML files that add services to the bundled catalog; repeatable")
     return parser
 
 
@@ -88,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        catalog = load_catalog()
+        catalog = load_catalog(extra_directories=[Path(folder) for folder in getattr(arguments, "catalog", [])])
     except CatalogError as error:
         print(f"cam-policy-ls: invalid catalog: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -136,7 +138,8 @@ def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: T
         print("cam-policy-ls: --stdin-filename needs - among the paths", file=err)
         return EXIT_USAGE
     try:
-        tasks, errors = collect_tasks(arguments.paths, catalog, arguments.config, arguments.stdin_filename, stdin.read)
+        tasks, errors = collect_tasks(arguments.paths, catalog, arguments.config, arguments.stdin_filename, stdin.read,
+                                      tuple(arguments.catalog))
     except ConfigError as error:
         print(f"cam-policy-ls: invalid configuration: {error}", file=err)
         return EXIT_USAGE

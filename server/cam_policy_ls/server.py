@@ -20,7 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from cam_policy_ls import __version__
-from cam_policy_ls.catalog import Catalog, load_catalog
+from cam_policy_ls.catalog import Catalog, CatalogError, load_catalog
 from cam_policy_ls.code_actions import ActionKind, CodeAction, quick_fixes, source_actions
 from cam_policy_ls.completion import Item, ItemKind, Request, complete
 from cam_policy_ls.config import Config, ConfigError, find_config_file, load_config
@@ -81,6 +81,10 @@ class CamPolicyLanguageServer(LanguageServer):
     def __init__(self, catalog: Catalog):
         super().__init__("cam-policy-ls", __version__)
         self.state = ServerState(catalog)
+        self.bundled_catalog = catalog
+        """The catalog without extra catalogs, used again when an extra catalog is invalid."""
+        self.loaded_extra_catalogs: tuple[str, ...] = ()
+        """The extra catalog folders of the catalog in use."""
         self.client_name: str | None = None
         """Name of the client from initialize, such as "Visual Studio Code"; None before initialize."""
 
@@ -262,6 +266,26 @@ class CamPolicyLanguageServer(LanguageServer):
                  "set" if settings.default_uin else "unset", settings.default_region or "unset")
         for problem in problems:
             self.report_once(problem)
+        if settings.extra_catalogs != self.loaded_extra_catalogs:
+            self.reload_catalog(settings.extra_catalogs)
+
+    def reload_catalog(self, extra_catalogs: tuple[str, ...]) -> None:
+        """Load the bundled catalog with extra catalog folders, then analyse every open document again.
+
+        An invalid extra catalog is reported once, and the bundled catalog stays in use.
+        """
+        self.loaded_extra_catalogs = extra_catalogs
+        catalog = self.bundled_catalog
+        if extra_catalogs:
+            try:
+                catalog = load_catalog(extra_directories=[Path(folder).expanduser() for folder in extra_catalogs])
+            except CatalogError as error:
+                self.report_once(f"Invalid extra catalog, using the bundled catalog only: {error}")
+        self.state.catalog = catalog
+        self.state.analyses.clear()
+        log.info("%s", describe_versions(catalog))
+        for uri in list(self.workspace.text_documents):
+            self.schedule_publish(uri)
 
     async def pull_settings(self) -> None:
         capabilities = self.client_capabilities.workspace

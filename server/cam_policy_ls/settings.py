@@ -17,6 +17,8 @@ class Settings:
     """Region id preselected in resource templates, such as ap-guangzhou."""
     inlay_hints: bool = True
     """Whether to show the granularity of each action after it."""
+    extra_catalogs: tuple[str, ...] = ()
+    """Folders of service catalog YAML files that add services to the bundled catalog."""
 
 
 def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]]:
@@ -54,4 +56,10 @@ def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]
         problems.append(f"Invalid {SECTION}.inlayHints {inlay_hints!r}: expected true or false; using true")
         inlay_hints = True
 
-    return Settings(default_uin=uin, default_region=region, inlay_hints=inlay_hints), problems
+    extra = raw.get("extraCatalogs", [])
+    if not isinstance(extra, list) or not all(isinstance(item, str) and item for item in extra):
+        problems.append(f"Invalid {SECTION}.extraCatalogs {extra!r}: expected a list of folder paths; ignoring it")
+        extra = []
+
+    settings = Settings(default_uin=uin, default_region=region, inlay_hints=inlay_hints, extra_catalogs=tuple(extra))
+    return settings, problems

@@ -208,3 +208,31 @@ def test_missing_language_file(tmp_path):
     with pytest.raises(CatalogError) as error:
         load_catalog(tmp_path)
     assert "language.yaml" in str(error.value)
+
+
+DEMO_SERVICE = SERVICE_HEAD + (
+    "apis:\n"
+    "  - {name: RunJob, description: Run a job, category: write, granularity: resource,"
+    " resources: ['qcs::demo:${region}:uin/${uin}:job/${jobId}'], ip_restriction: true}\n"
+)
+
+
+def test_extra_catalog_adds_service(tmp_path):
+    (tmp_path / "demo.yaml").write_text(DEMO_SERVICE, encoding="utf-8")
+    catalog = load_catalog(extra_directories=[tmp_path])
+    assert sorted(catalog.services) == ["demo", "kms"]
+    assert catalog.api("demo", "RunJob").resources == ("qcs::demo:${region}:uin/${uin}:job/${jobId}",)
+
+
+def test_extra_catalog_duplicate_service(tmp_path):
+    bundled = Path(__file__).resolve().parents[2] / "catalog" / "kms.yaml"
+    (tmp_path / "kms.yaml").write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CatalogError) as error:
+        load_catalog(extra_directories=[tmp_path])
+    assert "service 'kms' is already defined in" in str(error.value)
+
+
+def test_extra_catalog_missing_folder(tmp_path):
+    with pytest.raises(CatalogError) as error:
+        load_catalog(extra_directories=[tmp_path / "absent"])
+    assert str(error.value) == f"{tmp_path / 'absent'}: catalog folder not found"

@@ -334,3 +334,24 @@ def test_console_script_reads_stdin(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cam_policy_ls", "check", "-"], input=BAD, capture_output=True, text=True)
     assert result.returncode == EXIT_FINDINGS
     assert result.stdout.startswith("-:3:49: error operation-level-resource")
+
+
+def test_extra_catalog_option(tmp_path, capsys):
+    catalogs = tmp_path / "catalogs"
+    catalogs.mkdir()
+    (catalogs / "demo.yaml").write_text(
+        "service: {name: Demo, abbreviation: demo, console_access: true, authorization_by_tag: false,\n"
+        "          granularity: resource, ip_restriction: supported}\n"
+        "source: {url: 'https://example.invalid/demo', updated: '2026-01-01'}\n"
+        "apis:\n  - {name: ListJobs, description: List jobs, category: list, granularity: operation,"
+        " resources: ['*'], ip_restriction: true}\n", encoding="utf-8")
+    path = write(tmp_path, "demo.cam.json",
+                 '{"version": "2.0", "statement": [{"effect": "allow", "action": ["demo:ListJob"], "resource": "*"}]}')
+    assert main(["check", "--catalog", str(catalogs), str(path)]) == EXIT_FINDINGS
+    assert 'Unknown action "demo:ListJob": Demo has no API "ListJob"; did you mean demo:ListJobs?' in capsys.readouterr().out
+
+
+def test_invalid_extra_catalog_exit_two(tmp_path, capsys):
+    path = write(tmp_path, "good.cam.json", GOOD)
+    assert main(["check", "--catalog", str(tmp_path / "absent"), str(path)]) == EXIT_USAGE
+    assert "catalog folder not found" in capsys.readouterr().err
