@@ -105,8 +105,9 @@ def serve(catalog: Catalog, arguments: argparse.Namespace) -> int:
     logging.basicConfig(level=arguments.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if arguments.log_level != "DEBUG":
-        # pygls.protocol logs every message it sends at INFO.
-        logging.getLogger("pygls.protocol").setLevel(logging.WARNING)
+        # pygls logs every registered feature and every message it sends at INFO; its "Serving on" line is kept.
+        logging.getLogger("pygls").setLevel(logging.WARNING)
+        logging.getLogger("pygls.server").setLevel(logging.INFO)
     server = create_server(catalog)
     client_handler = ClientLogHandler(server)
     client_handler.setFormatter(logging.Formatter("%(message)s"))

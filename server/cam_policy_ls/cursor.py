@@ -94,14 +94,25 @@ def locate(root: Node | None, text: str, offset: int) -> Cursor | None:
                 return _between_tokens(node, path, text, offset)
 
 
-def _between_tokens(node: Node, path: Path, text: str, offset: int) -> Cursor:
-    """Return the cursor for an offset in the whitespace of a container."""
+def _between_tokens(node: Node, path: Path, text: str, offset: int) -> Cursor | None:
+    """Return the cursor for an offset in the whitespace of a container.
+
+    None when a value or key cannot start there: right after a complete value, where
+    it would need a comma first, or right before a string.
+    """
+    if text.startswith('"', offset):
+        return None
+    char, position = _previous_char(text, offset)
     if node.kind is Kind.ARRAY:
+        if char not in ("[", ","):
+            return None
         index = sum(1 for item in node.items if item.end <= offset)
         return Cursor(Slot.VALUE, path + (index,), None, node, None, offset)
-    char, position = _previous_char(text, offset)
     if char == ":":
         for member in node.members:
             if member.colon == position:
                 return Cursor(Slot.VALUE, path + (str(member.key.value),), None, node, member, offset)
-    return Cursor(Slot.KEY, path, None, node, None, offset)
+        return None
+    if char in ("{", ","):
+        return Cursor(Slot.KEY, path, None, node, None, offset)
+    return None

@@ -145,3 +145,15 @@ def test_every_prefix_never_raises(catalog):
         for item in complete(parse_policy(prefix), catalog, Request(end)):
             assert 0 <= item.start <= end
             assert item.end == end
+
+
+@pytest.mark.parametrize("marked", [
+    '{"statement":[{"action":["kms:Decrypt"‸]}]}',
+    '{"statement":[{"action":[‸"kms:Enc"]}]}',
+    '{"statement":[{"resource":[‸"*"]}]}',
+    '{"statement":[{"effect":"allow"‸}]}',
+    '{"statement":[{"effect":"allow" ‸ }]}',
+    '{"statement":[{"action":["a"] ‸}]}',
+])
+def test_no_items_next_to_complete_value(catalog, marked):
+    assert items_at(catalog, marked)[1] == []
