@@ -162,7 +162,7 @@ def _key_item(cursor: Cursor, name: str, doc: str, kind: ItemKind, index: int, r
     filter_text = None
     if node is not None and node.kind is Kind.STRING:
         # The whole key token is replaced, from its opening quote, and clients filter on that text.
-        start, end = node.start, node.end
+        start, end = node.start, cursor.string_end + (1 if node.closed else 0)
         filter_text = f'"{name}"'
     text = f'"{name}": '
     snippet = bool(value_snippet) and request.snippet_support

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from cam_policy_ls.jsonparse import Kind, Member, Node
 
 Path = tuple[object, ...]
+_UNTERMINATED_VALUE = re.compile(r'[^\s"\]},]*')
 
 
 class Slot(enum.Enum):
@@ -29,6 +31,7 @@ class Cursor:
     member: Member | None
     """The object member whose key or value is at the cursor, if any."""
     offset: int
+    text: str = field(repr=False, default="")
 
     @property
     def elements(self) -> tuple[str, ...]:
@@ -41,12 +44,24 @@ class Cursor:
 
     @property
     def replace_range(self) -> tuple[int, int]:
-        """The text a completion replaces: a string's characters inside its quotes, a bare word, or nothing."""
+        """The text a completion replaces: a string's characters inside its quotes, a bare word, or nothing.
+
+        An unterminated string runs to the end of its line, so only its characters up to
+        the first quote, bracket, comma or space after the cursor are replaced.
+        """
         if self.node is None:
             return self.offset, self.offset
         if self.node.kind is Kind.STRING:
-            return self.node.content_start, self.node.content_end
+            return self.node.content_start, self.string_end
         return self.node.start, self.node.end
+
+    @property
+    def string_end(self) -> int:
+        """The end of the string under the cursor: its closing quote, or for an unterminated string the end of its value."""
+        node = self.node
+        if node.closed:
+            return node.content_end
+        return _UNTERMINATED_VALUE.match(self.text, self.offset, node.end).end()
 
 
 def _contains(node: Node, offset: int) -> bool:
@@ -74,13 +89,13 @@ def locate(root: Node | None, text: str, offset: int) -> Cursor | None:
         if node.kind is Kind.OBJECT:
             for member in node.members:
                 if _contains(member.key, offset):
-                    return Cursor(Slot.KEY, path, member.key, node, member, offset)
+                    return Cursor(Slot.KEY, path, member.key, node, member, offset, text)
                 value = member.value
                 if value is not None and _contains(value, offset):
                     if value.kind in (Kind.OBJECT, Kind.ARRAY):
                         node, path = value, path + (str(member.key.value),)
                         break
-                    return Cursor(Slot.VALUE, path + (str(member.key.value),), value, node, member, offset)
+                    return Cursor(Slot.VALUE, path + (str(member.key.value),), value, node, member, offset, text)
             else:
                 return _between_tokens(node, path, text, offset)
         else:
@@ -89,7 +104,7 @@ def locate(root: Node | None, text: str, offset: int) -> Cursor | None:
                     if item.kind in (Kind.OBJECT, Kind.ARRAY):
                         node, path = item, path + (index,)
                         break
-                    return Cursor(Slot.VALUE, path + (index,), item, node, None, offset)
+                    return Cursor(Slot.VALUE, path + (index,), item, node, None, offset, text)
             else:
                 return _between_tokens(node, path, text, offset)
 
@@ -107,12 +122,12 @@ def _between_tokens(node: Node, path: Path, text: str, offset: int) -> Cursor | 
         if char not in ("[", ","):
             return None
         index = sum(1 for item in node.items if item.end <= offset)
-        return Cursor(Slot.VALUE, path + (index,), None, node, None, offset)
+        return Cursor(Slot.VALUE, path + (index,), None, node, None, offset, text)
     if char == ":":
         for member in node.members:
             if member.colon == position:
-                return Cursor(Slot.VALUE, path + (str(member.key.value),), None, node, member, offset)
+                return Cursor(Slot.VALUE, path + (str(member.key.value),), None, node, member, offset, text)
         return None
     if char in ("{", ","):
-        return Cursor(Slot.KEY, path, None, node, None, offset)
+        return Cursor(Slot.KEY, path, None, node, None, offset, text)
     return None

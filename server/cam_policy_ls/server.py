@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from cam_policy_ls import __version__
@@ -26,6 +27,7 @@ from cam_policy_ls.completion import Item, ItemKind, Request, complete
 from cam_policy_ls.config import Config, ConfigError, find_config_file, load_config
 from cam_policy_ls.diagnostics import CODES
 from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
+from cam_policy_ls.documents import DocumentStore
 from cam_policy_ls.findings import SOURCE, Finding
 from cam_policy_ls.hover import hover
 from cam_policy_ls.positions import UTF8, UTF16, UTF32
@@ -67,6 +69,8 @@ class ServerState:
 
     catalog: Catalog
     settings: Settings = Settings()
+    documents: DocumentStore = field(default_factory=DocumentStore)
+    """Text of the open documents, with LSP line breaks."""
     analyses: dict[str, CachedAnalysis] = field(default_factory=dict)
     """Latest analysis of each open document, by URI; recomputed only when the version changes."""
     pending: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
@@ -77,9 +81,24 @@ class ServerState:
     """Loaded configuration files, by path and modification time, so an edited file is read again."""
 
 
+class CamPolicyProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that didChange goes to the server's handler untouched.
+
+    pygls 2.1 applies each change to its own copy of the text, split into lines by
+    ``str.splitlines``, and clamps the change's positions to those lines in place. After a
+    U+2028 in a string that moves the edit to the wrong line. The server keeps its own text
+    (``DocumentStore``) and needs the positions as the client sent them.
+    """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None
+
+
 class CamPolicyLanguageServer(LanguageServer):
     def __init__(self, catalog: Catalog):
-        super().__init__("cam-policy-ls", __version__)
+        super().__init__("cam-policy-ls", __version__, protocol_cls=CamPolicyProtocol)
         self.state = ServerState(catalog)
         self.bundled_catalog = catalog
         """The catalog without extra catalogs, used again when an extra catalog is invalid."""
@@ -96,14 +115,14 @@ class CamPolicyLanguageServer(LanguageServer):
 
     def analysis(self, uri: str) -> CachedAnalysis | None:
         """Return the analysis of an open document, computing it once per version; None for unknown documents."""
-        document = self.workspace.text_documents.get(uri)
+        document = self.state.documents.get(uri)
         if document is None:
             log.debug("request for a document that is not open: %s", uri)
             return None
         cached = self.state.analyses.get(uri)
-        if cached is not None and cached.version == document.version and cached.analysis.text == document.source:
+        if cached is not None and cached.version == document.version and cached.analysis.text == document.text:
             return cached
-        analysis = analyze_text(document.source, self.state.catalog)
+        analysis = analyze_text(document.text, self.state.catalog)
         cached = CachedAnalysis(document.version, analysis, is_policy_document(uri, document.language_id, analysis))
         self.state.analyses[uri] = cached
         return cached
@@ -284,7 +303,7 @@ class CamPolicyLanguageServer(LanguageServer):
         self.state.catalog = catalog
         self.state.analyses.clear()
         log.info("%s", describe_versions(catalog))
-        for uri in list(self.workspace.text_documents):
+        for uri in list(self.state.documents.documents):
             self.schedule_publish(uri)
 
     async def pull_settings(self) -> None:
@@ -298,7 +317,10 @@ class CamPolicyLanguageServer(LanguageServer):
         except Exception:
             log.exception("workspace/configuration request failed")
             return
-        self.apply_settings(result[0] if result else None, "workspace/configuration")
+        if not result or result[0] is None:
+            log.info("workspace/configuration returned no camPolicy settings; keeping the current ones")
+            return
+        self.apply_settings(result[0], "workspace/configuration")
 
     @property
     def snippet_support(self) -> bool:
@@ -307,8 +329,29 @@ class CamPolicyLanguageServer(LanguageServer):
         item = completion.completion_item if completion else None
         return bool(item and item.snippet_support)
 
+    def markup(self, text: str, formats: list[types.MarkupKind] | None) -> types.MarkupContent | str:
+        """Return Markdown when the client lists it among ``formats``, plain text when it lists only that,
+        and a bare string, which every client accepts, when it lists neither."""
+        if formats and types.MarkupKind.Markdown in formats:
+            return types.MarkupContent(types.MarkupKind.Markdown, text)
+        if formats and types.MarkupKind.PlainText in formats:
+            return types.MarkupContent(types.MarkupKind.PlainText, text)
+        return text
+
+    @property
+    def completion_formats(self) -> list[types.MarkupKind] | None:
+        document = self.client_capabilities.text_document
+        completion = document.completion if document else None
+        item = completion.completion_item if completion else None
+        return item.documentation_format if item else None
+
+    @property
+    def hover_formats(self) -> list[types.MarkupKind] | None:
+        document = self.client_capabilities.text_document
+        return document.hover.content_format if document and document.hover else None
+
     def to_completion_item(self, analysis: Analysis, item: Item, retrigger: bool) -> types.CompletionItem:
-        documentation = types.MarkupContent(types.MarkupKind.Markdown, item.documentation) if item.documentation else None
+        documentation = self.markup(item.documentation, self.completion_formats) if item.documentation else None
         command = None
         if item.retrigger and retrigger:
             command = types.Command(title="Suggest", command="editor.action.triggerSuggest")
@@ -388,11 +431,14 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CamPolicyLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.state.documents.open(params.text_document)
         ls.publish_safely(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CamPolicyLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule_publish(params.text_document.uri)
+        document = params.text_document
+        if ls.state.documents.change(document.uri, document.version, params.content_changes, ls.encoding):
+            ls.schedule_publish(document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CamPolicyLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -401,7 +447,9 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         if pending is not None:
             pending.cancel()
         ls.state.analyses.pop(uri, None)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.state.documents.close(uri)
+        if not ls.pulls_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -442,7 +490,7 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         if result is None:
             return None
         return types.Hover(
-            contents=types.MarkupContent(types.MarkupKind.Markdown, result.markdown),
+            contents=ls.markup(result.markdown, ls.hover_formats),
             range=ls.to_range(analysis, result.start, result.end),
         )
 

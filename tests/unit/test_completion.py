@@ -157,3 +157,18 @@ def test_every_prefix_never_raises(catalog):
 ])
 def test_no_items_next_to_complete_value(catalog, marked):
     assert items_at(catalog, marked)[1] == []
+
+
+UNTERMINATED_REST = [
+    ("action keeps closing brackets", '{"statement": [{"action": ["kms:Enc‸]}]}', "kms:Encrypt",
+     '{"statement": [{"action": ["kms:Encrypt"]}]}'),
+    ("action keeps text after space", '{"statement": [{"action": ["kms:Enc‸ ]}]}', "kms:Encrypt",
+     '{"statement": [{"action": ["kms:Encrypt" ]}]}'),
+    ("key keeps closing brackets", '{"statement": [{"effect": "allow", "ac‸}]}', "action",
+     '{"statement": [{"effect": "allow", "action": ["$1"]}]}'),
+]
+
+
+@pytest.mark.parametrize(("name", "marked", "label", "expected"), UNTERMINATED_REST, ids=[case[0] for case in UNTERMINATED_REST])
+def test_unterminated_string_keeps_rest(catalog, name, marked, label, expected):
+    assert apply(catalog, marked, label) == expected
