@@ -1,7 +1,8 @@
 """The engine of ``cam-policy-ls check``: find policy files, analyse them in parallel, apply fixes.
 
-Every function that touches a file returns a :class:`FileResult`; I/O problems
-become its ``error`` instead of an exception, so one bad file never stops a run.
+Checking a file returns a :class:`FileResult`. A file that cannot be read or
+written becomes that result's ``error`` instead of an exception, so the other
+files are still checked.
 """
 
 from __future__ import annotations
