@@ -210,6 +210,8 @@ class _Entry:
     """Typed access to one mapping of a catalog file, with errors that name the place."""
 
     def __init__(self, data: Any, where: str):
+        if data is None:
+            raise CatalogError(f"{where}: missing")
         if not isinstance(data, dict):
             raise CatalogError(f"{where}: expected a mapping, got {type(data).__name__}")
         self.data = data

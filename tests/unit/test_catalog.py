@@ -236,3 +236,12 @@ def test_extra_catalog_missing_folder(tmp_path):
     with pytest.raises(CatalogError) as error:
         load_catalog(extra_directories=[tmp_path / "absent"])
     assert str(error.value) == f"{tmp_path / 'absent'}: catalog folder not found"
+
+
+def test_yaml_tags_not_evaluated(tmp_path):
+    hostile = SERVICE_HEAD + "apis: !!python/object/apply:os.system ['touch " + str(tmp_path / "ran") + "']\n"
+    directory = _catalog_dir(tmp_path, hostile)
+    with pytest.raises(CatalogError) as error:
+        load_catalog(directory)
+    assert "cannot be read" in str(error.value)
+    assert not (tmp_path / "ran").exists()
