@@ -346,9 +346,9 @@ class _Parser:
         root = self._value(None, 0)
         if self.token[0] is not _Token.EOF:
             _, start, _ = self.token
-            self._error(start, len(self.text.rstrip()), "Unexpected text after the end of the policy: remove it, or wrap the values in one object")
+            self._error(start, len(self.text.rstrip(" \t\r\n")), "Unexpected text after the end of the policy: remove it, or wrap the values in one object")
         if self.missing_closers:
-            end = len(self.text.rstrip())
+            end = len(self.text.rstrip(" \t\r\n"))
             closers = "".join(self.missing_closers)
             fix = f"add '{closers}'" if len(closers) <= 8 else f"add {len(closers)} closing brackets"
             self._error(max(end - 1, 0), end, f"Unexpected end of text: {fix} to close the open brackets")

@@ -22,9 +22,10 @@ from pygls.uris import to_fs_path
 
 from cam_policy_ls import __version__
 from cam_policy_ls.catalog import Catalog, CatalogError, load_catalog
-from cam_policy_ls.code_actions import ActionKind, CodeAction, quick_fixes, source_actions
-from cam_policy_ls.completion import Item, ItemKind, Request, complete
+from cam_policy_ls.code_actions import ActionKind, quick_fixes, source_actions
+from cam_policy_ls.completion import Request, complete
 from cam_policy_ls.config import Config, ConfigError, find_config_file, load_config
+from cam_policy_ls.convert import Converter, markup
 from cam_policy_ls.diagnostics import CODES
 from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
 from cam_policy_ls.documents import DocumentStore
@@ -32,29 +33,12 @@ from cam_policy_ls.findings import SOURCE, Finding
 from cam_policy_ls.hover import hover
 from cam_policy_ls.positions import UTF8, UTF16, UTF32
 from cam_policy_ls.settings import SECTION, Settings, read_settings
-from cam_policy_ls.symbols import Symbol, SymbolKind, document_symbols, inlay_hints
+from cam_policy_ls.symbols import document_symbols, inlay_hints
 
 log = logging.getLogger(__name__)
 
 DIAGNOSTICS_DELAY_SECONDS = 0.15
 """Wait after the last change before publishing diagnostics, so fast typing is analysed once."""
-
-_SYMBOL_KINDS = {
-    SymbolKind.STATEMENT: types.SymbolKind.Object,
-    SymbolKind.LIST: types.SymbolKind.Array,
-    SymbolKind.OBJECT: types.SymbolKind.Object,
-}
-
-_ITEM_KINDS = {
-    ItemKind.PROPERTY: types.CompletionItemKind.Property,
-    ItemKind.VALUE: types.CompletionItemKind.Value,
-    ItemKind.MODULE: types.CompletionItemKind.Module,
-    ItemKind.FUNCTION: types.CompletionItemKind.Function,
-    ItemKind.OPERATOR: types.CompletionItemKind.Operator,
-    ItemKind.VARIABLE: types.CompletionItemKind.Variable,
-    ItemKind.SNIPPET: types.CompletionItemKind.Snippet,
-}
-
 
 @dataclass
 class CachedAnalysis:
@@ -127,62 +111,15 @@ class CamPolicyLanguageServer(LanguageServer):
         self.state.analyses[uri] = cached
         return cached
 
-    def to_range(self, analysis: Analysis, start: int, end: int) -> types.Range:
-        start_line, start_character = analysis.lines.position(start, self.encoding)
-        end_line, end_character = analysis.lines.position(end, self.encoding)
-        return types.Range(types.Position(start_line, start_character), types.Position(end_line, end_character))
+    def policy_analysis(self, uri: str) -> CachedAnalysis | None:
+        """Return the analysis of an open document that is a policy small enough to analyse, else None."""
+        cached = self.analysis(uri)
+        if cached is None or not cached.is_policy or cached.analysis.too_large:
+            return None
+        return cached
 
-    def to_offset(self, analysis: Analysis, position: types.Position) -> int:
-        return analysis.lines.offset(position.line, position.character, self.encoding)
-
-    def to_diagnostic(self, uri: str, analysis: Analysis, finding: Finding) -> types.Diagnostic:
-        related = [
-            types.DiagnosticRelatedInformation(types.Location(uri, self.to_range(analysis, item.start, item.end)), item.message)
-            for item in finding.related
-        ]
-        return types.Diagnostic(
-            range=self.to_range(analysis, finding.start, finding.end),
-            message=finding.message,
-            severity=types.DiagnosticSeverity(int(finding.severity)),
-            code=finding.code,
-            source=SOURCE,
-            related_information=related or None,
-            tags=[types.DiagnosticTag.Unnecessary] if finding.unnecessary else None,
-            data=finding.data,
-        )
-
-    def to_code_action(self, uri: str, analysis: Analysis, action: CodeAction) -> types.CodeAction:
-        edits = [types.TextEdit(self.to_range(analysis, edit.start, edit.end), edit.new_text) for edit in action.edits]
-        diagnostics = [self.to_diagnostic(uri, analysis, action.finding)] if action.finding is not None else None
-        return types.CodeAction(
-            title=action.title,
-            kind=action.kind.value,
-            diagnostics=diagnostics,
-            is_preferred=action.preferred or None,
-            edit=types.WorkspaceEdit(changes={uri: edits}),
-        )
-
-    def to_document_symbol(self, analysis: Analysis, symbol: Symbol) -> types.DocumentSymbol:
-        return types.DocumentSymbol(
-            name=symbol.name,
-            detail=symbol.detail or None,
-            kind=_SYMBOL_KINDS[symbol.kind],
-            range=self.to_range(analysis, symbol.start, symbol.end),
-            selection_range=self.to_range(analysis, symbol.selection_start, symbol.selection_end),
-            children=[self.to_document_symbol(analysis, child) for child in symbol.children] or None,
-        )
-
-    def to_symbol_information(self, uri: str, analysis: Analysis, symbol: Symbol, container: str | None) -> list[types.SymbolInformation]:
-        """Flatten a symbol and its children for clients without hierarchical symbols."""
-        entries = [types.SymbolInformation(
-            name=symbol.name,
-            kind=_SYMBOL_KINDS[symbol.kind],
-            location=types.Location(uri, self.to_range(analysis, symbol.start, symbol.end)),
-            container_name=container,
-        )]
-        for child in symbol.children:
-            entries.extend(self.to_symbol_information(uri, analysis, child, symbol.name))
-        return entries
+    def converter(self, uri: str, analysis: Analysis) -> Converter:
+        return Converter(uri, analysis, self.encoding)
 
     @property
     def hierarchical_symbols(self) -> bool:
@@ -244,7 +181,8 @@ class CamPolicyLanguageServer(LanguageServer):
                        default_region=settings.default_region or config.default_region)
 
     def diagnostics(self, uri: str, cached: CachedAnalysis) -> list[types.Diagnostic]:
-        return [self.to_diagnostic(uri, cached.analysis, finding) for finding in self.findings(uri, cached)]
+        converter = self.converter(uri, cached.analysis)
+        return [converter.diagnostic(finding) for finding in self.findings(uri, cached)]
 
     def publish(self, uri: str) -> None:
         """Publish the diagnostics of an open document: its findings if it is a policy, else an empty list."""
@@ -329,15 +267,6 @@ class CamPolicyLanguageServer(LanguageServer):
         item = completion.completion_item if completion else None
         return bool(item and item.snippet_support)
 
-    def markup(self, text: str, formats: list[types.MarkupKind] | None) -> types.MarkupContent | str:
-        """Return Markdown when the client lists it among ``formats``, plain text when it lists only that,
-        and a bare string, which every client accepts, when it lists neither."""
-        if formats and types.MarkupKind.Markdown in formats:
-            return types.MarkupContent(types.MarkupKind.Markdown, text)
-        if formats and types.MarkupKind.PlainText in formats:
-            return types.MarkupContent(types.MarkupKind.PlainText, text)
-        return text
-
     @property
     def completion_formats(self) -> list[types.MarkupKind] | None:
         document = self.client_capabilities.text_document
@@ -349,24 +278,6 @@ class CamPolicyLanguageServer(LanguageServer):
     def hover_formats(self) -> list[types.MarkupKind] | None:
         document = self.client_capabilities.text_document
         return document.hover.content_format if document and document.hover else None
-
-    def to_completion_item(self, analysis: Analysis, item: Item, retrigger: bool) -> types.CompletionItem:
-        documentation = self.markup(item.documentation, self.completion_formats) if item.documentation else None
-        command = None
-        if item.retrigger and retrigger:
-            command = types.Command(title="Suggest", command="editor.action.triggerSuggest")
-        return types.CompletionItem(
-            label=item.label,
-            kind=_ITEM_KINDS[item.kind],
-            detail=item.detail or None,
-            documentation=documentation,
-            sort_text=item.sort_text or None,
-            filter_text=item.filter_text,
-            text_edit=types.TextEdit(self.to_range(analysis, item.start, item.end), item.new_text),
-            insert_text_format=types.InsertTextFormat.Snippet if item.snippet else types.InsertTextFormat.PlainText,
-            command=command,
-        )
-
 
 class ClientLogHandler(logging.Handler):
     """Forward log records to the client as window/logMessage, once the client has sent initialize.
@@ -457,11 +368,12 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
     )
     def completion(ls: CamPolicyLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
-        cached = ls.analysis(uri)
-        if cached is None or not cached.is_policy or cached.analysis.too_large:
+        cached = ls.policy_analysis(uri)
+        if cached is None:
             return None
         analysis = cached.analysis
-        offset = ls.to_offset(analysis, params.position)
+        converter = ls.converter(uri, analysis)
+        offset = converter.offset(params.position)
         request = Request(offset, ls.effective_settings(uri), ls.snippet_support)
         try:
             items = complete(analysis.policy, ls.state.catalog, request)
@@ -470,18 +382,20 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
             return None
         # Only VS Code and its derivatives know the command that reopens the suggestion list.
         retrigger = "code" in (ls.client_name or "").lower()
+        formats = ls.completion_formats
         return types.CompletionList(
-            is_incomplete=False, items=[ls.to_completion_item(analysis, item, retrigger) for item in items]
+            is_incomplete=False, items=[converter.completion_item(item, formats, retrigger) for item in items]
         )
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: CamPolicyLanguageServer, params: types.HoverParams) -> types.Hover | None:
         uri = params.text_document.uri
-        cached = ls.analysis(uri)
-        if cached is None or not cached.is_policy or cached.analysis.too_large:
+        cached = ls.policy_analysis(uri)
+        if cached is None:
             return None
         analysis = cached.analysis
-        offset = ls.to_offset(analysis, params.position)
+        converter = ls.converter(uri, analysis)
+        offset = converter.offset(params.position)
         try:
             result = hover(analysis.policy, ls.state.catalog, offset)
         except Exception:
@@ -490,8 +404,8 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         if result is None:
             return None
         return types.Hover(
-            contents=ls.markup(result.markdown, ls.hover_formats),
-            range=ls.to_range(analysis, result.start, result.end),
+            contents=markup(result.markdown, ls.hover_formats),
+            range=converter.range(result.start, result.end),
         )
 
     @server.feature(
@@ -500,12 +414,13 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
     )
     def code_action(ls: CamPolicyLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
-        cached = ls.analysis(uri)
-        if cached is None or not cached.is_policy or cached.analysis.too_large:
+        cached = ls.policy_analysis(uri)
+        if cached is None:
             return None
         analysis = cached.analysis
-        start = ls.to_offset(analysis, params.range.start)
-        end = ls.to_offset(analysis, params.range.end)
+        converter = ls.converter(uri, analysis)
+        start = converter.offset(params.range.start)
+        end = converter.offset(params.range.end)
         only = params.context.only
 
         def wanted(kind: ActionKind) -> bool:
@@ -518,34 +433,35 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         except Exception:
             log.exception("code actions failed for %s", uri)
             return None
-        return [ls.to_code_action(uri, analysis, action) for action in actions]
+        return [converter.code_action(action) for action in actions]
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(
         ls: CamPolicyLanguageServer, params: types.DocumentSymbolParams
     ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
         uri = params.text_document.uri
-        cached = ls.analysis(uri)
-        if cached is None or not cached.is_policy or cached.analysis.too_large:
+        cached = ls.policy_analysis(uri)
+        if cached is None:
             return None
-        analysis = cached.analysis
-        symbols = document_symbols(analysis.policy)
+        converter = ls.converter(uri, cached.analysis)
+        symbols = document_symbols(cached.analysis.policy)
         if ls.hierarchical_symbols:
-            return [ls.to_document_symbol(analysis, symbol) for symbol in symbols]
-        return [entry for symbol in symbols for entry in ls.to_symbol_information(uri, analysis, symbol, None)]
+            return [converter.document_symbol(symbol) for symbol in symbols]
+        return [entry for symbol in symbols for entry in converter.symbol_information(symbol)]
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
     def inlay_hint(ls: CamPolicyLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
         uri = params.text_document.uri
-        cached = ls.analysis(uri)
-        if cached is None or not cached.is_policy or cached.analysis.too_large or not ls.state.settings.inlay_hints:
+        cached = ls.policy_analysis(uri)
+        if cached is None or not ls.state.settings.inlay_hints:
             return None
         analysis = cached.analysis
-        start = ls.to_offset(analysis, params.range.start)
-        end = ls.to_offset(analysis, params.range.end)
+        converter = ls.converter(uri, analysis)
+        start = converter.offset(params.range.start)
+        end = converter.offset(params.range.end)
         return [
             types.InlayHint(
-                position=ls.to_range(analysis, hint.offset, hint.offset).start,
+                position=converter.range(hint.offset, hint.offset).start,
                 label=hint.label,
                 padding_left=True,
                 tooltip=hint.tooltip,

@@ -108,3 +108,10 @@ def test_offsets_are_code_points():
     text = '{"😀": "中文"}'
     value = parse(text).root.members[0].value
     assert text[value.start:value.end] == '"中文"'
+
+
+def test_trailing_unicode_space_range():
+    text = "0 \u2028"
+    problem = parse(text).problems[0]
+    assert problem.message.startswith("Unexpected text after the end of the policy")
+    assert text[problem.start:problem.end] == "\u2028"
