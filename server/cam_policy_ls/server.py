@@ -63,6 +63,8 @@ class ServerState:
     """Settings and configuration problems already shown to the user, so each is shown once."""
     configs: dict[tuple[Path, int], Config] = field(default_factory=dict)
     """Loaded configuration files, by path and modification time, so an edited file is read again."""
+    generation: int = 0
+    """Count of catalog reloads; part of pull diagnostics' result ids, so a reload invalidates them."""
 
 
 class CamPolicyProtocol(LanguageServerProtocol):
@@ -240,7 +242,13 @@ class CamPolicyLanguageServer(LanguageServer):
                 self.report_once(f"Invalid extra catalog, using the bundled catalog only: {error}")
         self.state.catalog = catalog
         self.state.analyses.clear()
+        self.state.generation += 1
         log.info("%s", describe_versions(catalog))
+        if self.pulls_diagnostics:
+            workspace = self.client_capabilities.workspace
+            if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+            return
         for uri in list(self.state.documents.documents):
             self.schedule_publish(uri)
 
@@ -478,7 +486,7 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         cached = ls.analysis(uri)
         if cached is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{cached.version}"
+        result_id = f"{cached.version}.{ls.state.generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri, cached), result_id=result_id)

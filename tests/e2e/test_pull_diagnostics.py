@@ -21,7 +21,7 @@ async def test_pull_reports_findings(client: EditorClient):
 
     assert report.kind == "full"
     assert [item.code for item in report.items] == ["operation-level-resource"]
-    assert report.result_id == "1"
+    assert report.result_id == "1.0"
 
 
 async def test_pull_unchanged_result(client: EditorClient):
@@ -30,11 +30,11 @@ async def test_pull_unchanged_result(client: EditorClient):
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="json", version=1, text=TEXT))
     )
     report = await client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id="1")
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id="1.0")
     )
 
     assert report.kind == "unchanged"
-    assert report.result_id == "1"
+    assert report.result_id == "1.0"
 
 
 async def test_pull_client_gets_no_push(client: EditorClient):
