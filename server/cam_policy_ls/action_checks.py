@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from cam_policy_ls.catalog import Catalog, Service
+from cam_policy_ls.catalog import Catalog, Service, closest_names
 from cam_policy_ls.edits import TextEdit
 from cam_policy_ls.findings import Finding, Fix, Severity
 from cam_policy_ls.jsonparse import Kind, Node
@@ -48,6 +48,22 @@ def _case_corrected_wildcard(service: Service, pattern: str) -> str | None:
     return None
 
 
+def _close_wildcards(service: Service, pattern: str) -> list[str]:
+    """Return up to 3 prefix wildcards close to a misspelled one such as ``Encrpt*``; none for other wildcards."""
+    prefix = pattern[:-1]
+    if not pattern.endswith("*") or "*" in prefix or not prefix:
+        return []
+    lengths = range(max(1, len(prefix) - 1), len(prefix) + 3)
+    candidates = sorted({api.name[:length] for api in service.apis.values() for length in lengths})
+    suggestions, seen = [], set()
+    for candidate in closest_names(prefix, candidates, limit=6):
+        matched = frozenset(api.name for api in service.match(candidate + "*"))
+        if matched not in seen:
+            seen.add(matched)
+            suggestions.append(candidate + "*")
+    return suggestions[:3]
+
+
 def check_actions(policy: Policy, statement: Statement, catalog: Catalog, findings: list[Finding]) -> list[ActionRef]:
     """Check each action of a statement, adding findings; return the well-formed ones resolved against the catalog."""
     refs = []
@@ -76,8 +92,14 @@ def _check_catalog_name(policy: Policy, ref: ActionRef, service: Service, catalo
         if ref.apis:
             return None
         corrected = _case_corrected_wildcard(service, ref.name)
-        hint = f"; did you mean {ref.service}:{corrected}?" if corrected else ""
-        fixes = [replace_in_string(policy, node, start, end, corrected, f"Change to {ref.service}:{corrected}", preferred=True)] if corrected else []
+        if corrected:
+            suggestions = [corrected]
+        else:
+            suggestions = _close_wildcards(service, ref.name)
+        hint = f"; did you mean {', '.join(f'{ref.service}:{pattern}' for pattern in suggestions)}?" if suggestions else ""
+        fixes = [replace_in_string(policy, node, start, end, pattern, f"Change to {ref.service}:{pattern}",
+                                   preferred=bool(corrected))
+                 for pattern in suggestions]
         return finding_in_string(policy, node, start, end, "wildcard-no-match", Severity.WARNING,
                                  f"Wildcard \"{ref.service}:{ref.name}\" matches no {ref.service} API: "
                                  f"check the spelling, API names are case-sensitive{hint}", fixes=fixes)

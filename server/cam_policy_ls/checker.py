@@ -19,16 +19,13 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from cam_policy_ls.catalog import Catalog, load_catalog
-from cam_policy_ls.code_actions import fix_all_edits
+from cam_policy_ls.code_actions import fix_all_text
 from cam_policy_ls.config import Config, find_config_file, load_config
 from cam_policy_ls.diagnostics import CODES
 from cam_policy_ls.document import Analysis, analyze_text, is_policy_document
-from cam_policy_ls.edits import apply_edits
 from cam_policy_ls.findings import Severity
 
 STDIN = "-"
-MAX_FIX_ROUNDS = 10
-"""Fix rounds per file: a fix skipped for overlapping another applies in the next round."""
 PARALLEL_THRESHOLD = 16
 """Fewer files than this are checked in the calling process, where starting workers would cost more."""
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__"}
@@ -131,8 +128,10 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def collect_tasks(paths: Sequence[str], catalog: Catalog, config_file: Path | None, stdin_filename: str | None,
-                  read_stdin: Callable[[], str], extra_catalogs: tuple[str, ...] = ()) -> tuple[list[Task], list[str]]:
-    """Turn command-line paths into tasks; return them with the error messages of paths that do not exist.
+                  read_stdin: Callable[[], str], extra_catalogs: tuple[str, ...] = ()
+                  ) -> tuple[list[Task], list[str], list[str]]:
+    """Turn command-line paths into tasks; return them, the errors of paths that do not exist, and notes on
+    named files that the configuration excludes.
 
     Raises ConfigError for an invalid configuration file.
     """
@@ -140,11 +139,16 @@ def collect_tasks(paths: Sequence[str], catalog: Catalog, config_file: Path | No
         config_for = _same_config(load_config(config_file, CODES, catalog.regions))
     else:
         config_for = _config_loader(catalog)
-    tasks, errors = [], []
+    tasks, errors, notes = [], [], []
     for given in paths:
         if given == STDIN:
             name = Path(stdin_filename) if stdin_filename else Path.cwd() / "stdin.json"
-            tasks.append(Task(name, stdin_filename or STDIN, True, config_for(name), read_stdin(), extra_catalogs))
+            config = config_for(name)
+            text = read_stdin()
+            if stdin_filename and config.is_excluded(name):
+                notes.append(f"{stdin_filename}: skipped, excluded by {config.path}")
+            else:
+                tasks.append(Task(name, stdin_filename or STDIN, True, config, text, extra_catalogs))
             continue
         path = Path(given)
         if path.is_dir():
@@ -154,11 +158,13 @@ def collect_tasks(paths: Sequence[str], catalog: Catalog, config_file: Path | No
                     tasks.append(Task(file, str(file), False, config, extra_catalogs=extra_catalogs))
         elif path.is_file():
             config = config_for(path)
-            if not config.is_excluded(path):
+            if config.is_excluded(path):
+                notes.append(f"{given}: skipped, excluded by {config.path}")
+            else:
                 tasks.append(Task(path, given, True, config, extra_catalogs=extra_catalogs))
         else:
             errors.append(f"{given}: no such file or folder")
-    return tasks, errors
+    return tasks, errors, notes
 
 
 def _location(analysis: Analysis, start: int, end: int) -> Location:
@@ -177,12 +183,7 @@ def _rows(analysis: Analysis, config: Config, path: Path) -> list[Row]:
 
 
 def _fixed_text(text: str, config: Config, path: Path, catalog: Catalog) -> str:
-    for _ in range(MAX_FIX_ROUNDS):
-        edits = fix_all_edits(config.apply(analyze_text(text, catalog).findings, path))
-        if not edits:
-            break
-        text = apply_edits(text, edits)
-    return text
+    return fix_all_text(text, catalog, lambda findings: config.apply(findings, path))
 
 
 def _write_atomically(path: Path, text: str) -> None:

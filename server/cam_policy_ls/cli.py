@@ -139,7 +139,7 @@ def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: T
         print("cam-policy-ls: --stdin-filename needs - among the paths", file=err)
         return EXIT_USAGE
     try:
-        tasks, errors = collect_tasks(arguments.paths, catalog, arguments.config, arguments.stdin_filename, stdin.read,
+        tasks, errors, notes = collect_tasks(arguments.paths, catalog, arguments.config, arguments.stdin_filename, stdin.read,
                                       tuple(arguments.catalog))
     except ConfigError as error:
         print(f"cam-policy-ls: invalid configuration: {error}", file=err)
@@ -151,7 +151,7 @@ def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: T
         progress = _progress_bar(err)
     results = run_tasks(tasks, mode, arguments.skip_non_policies, progress)
     errors += [result.error for result in results if result.error]
-    for message in errors:
+    for message in notes + errors:
         print(f"cam-policy-ls: {message}", file=err)
 
     if mode is Mode.DIFF:
@@ -169,8 +169,10 @@ def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: T
         out.write(report)
     else:
         err.write(report)
+    # The summary stays off standard output where that carries JSON, SARIF or fixed text.
     summary_stream = out if arguments.format in ("text", "github") and not printing_fixed_stdin else err
-    print(summary(results), file=summary_stream)
+    if results or not errors:
+        print(summary(results), file=summary_stream)
 
     if errors:
         return EXIT_USAGE

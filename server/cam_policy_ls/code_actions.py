@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Callable
 
-from cam_policy_ls.edits import TextEdit
+from cam_policy_ls.catalog import Catalog
+from cam_policy_ls.document import analyze_text
+from cam_policy_ls.edits import TextEdit, apply_edits
 from cam_policy_ls.findings import Finding
 from cam_policy_ls.jsonparse import Kind
 from cam_policy_ls.layout import is_multiline, line_ending, line_indent
 from cam_policy_ls.policy import Policy
+
+
+MAX_FIX_ROUNDS = 10
+"""Rounds of fix-all: a fix skipped for overlapping another applies in the next round."""
 
 
 class ActionKind(enum.Enum):
@@ -59,6 +66,33 @@ def fix_all_edits(findings: list[Finding]) -> list[TextEdit]:
     return taken
 
 
+def fix_all_text(text: str, catalog: Catalog, keep: Callable[[list[Finding]], list[Finding]]) -> str:
+    """Return ``text`` with every preferred fix applied, analysing again after each round of fixes.
+
+    ``keep`` filters the findings of each round, as a project configuration does; a fix
+    skipped in one round for overlapping another applies in the next. At most
+    ``MAX_FIX_ROUNDS`` rounds run.
+    """
+    for _ in range(MAX_FIX_ROUNDS):
+        edits = fix_all_edits(keep(analyze_text(text, catalog).findings))
+        if not edits:
+            break
+        text = apply_edits(text, edits)
+    return text
+
+
+def difference(old: str, new: str) -> TextEdit:
+    """Return one edit that turns ``old`` into ``new``, replacing only the part between their common ends."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    return TextEdit(prefix, len(old) - suffix, new[prefix:len(new) - suffix])
+
+
 def _overlaps(first: TextEdit, second: TextEdit) -> bool:
     """Return whether two edits touch the same text; two edits at one offset conflict in order."""
     return first.start == second.start or (first.start < second.end and second.start < first.end)
@@ -90,12 +124,14 @@ def sort_actions_edits(policy: Policy) -> list[TextEdit]:
     return edits
 
 
-def source_actions(policy: Policy, findings: list[Finding]) -> list[CodeAction]:
+def source_actions(policy: Policy, findings: list[Finding], catalog: Catalog,
+                   keep: Callable[[list[Finding]], list[Finding]]) -> list[CodeAction]:
     """Return the document-wide actions that would change the text."""
     actions = []
-    fix_all = fix_all_edits(findings)
-    if fix_all:
-        actions.append(CodeAction("Fix all certain problems", ActionKind.FIX_ALL, tuple(fix_all)))
+    if fix_all_edits(findings):
+        fixed = fix_all_text(policy.text, catalog, keep)
+        if fixed != policy.text:
+            actions.append(CodeAction("Fix all certain problems", ActionKind.FIX_ALL, (difference(policy.text, fixed),)))
     sort_edits = sort_actions_edits(policy)
     if sort_edits:
         actions.append(CodeAction("Sort and deduplicate actions", ActionKind.SORT_ACTIONS, tuple(sort_edits)))

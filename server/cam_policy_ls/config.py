@@ -168,7 +168,7 @@ def parse_config(data: Any, path: Path, where: str, codes: set[str], regions: se
     if isinstance(uin, int) and not isinstance(uin, bool):
         uin = str(uin)
     if uin is not None and (not isinstance(uin, str) or not re.fullmatch(r"\d{5,20}", uin)):
-        raise ConfigError(f"{where}: default-uin must be the digits of an account ID, got {uin!r}")
+        raise ConfigError(f"{where}: default-uin must be an account ID of 5 to 20 digits, got {uin!r}")
     region = data.get("default-region")
     if region is not None and region not in regions:
         raise ConfigError(f"{where}: default-region must be a region id such as \"ap-guangzhou\", got {region!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cam_policy_ls.catalog import Catalog
@@ -17,6 +18,10 @@ MAX_ANALYZED_CHARS = 1_000_000
 Analysis takes about 0.7 s per million characters on one core of a 2-core x86-64 machine, and
 the server runs it on its event loop, so this bound keeps it responsive.
 """
+
+DETECTION_PREFIX_CHARS = 4096
+"""How far into a document too large to parse a "statement" key is looked for."""
+_STATEMENT_KEY = re.compile(r'"statement"\s*:')
 
 POLICY_LANGUAGE_ID = "cam-policy"
 POLICY_SUFFIX = ".cam.json"
@@ -55,4 +60,9 @@ def is_policy_document(name: str, language_id: str | None, analysis: Analysis) -
     if language_id == POLICY_LANGUAGE_ID or name.lower().endswith(POLICY_SUFFIX):
         return True
     is_json = language_id in JSON_LANGUAGE_IDS or name.lower().endswith((".json", ".jsonc"))
-    return is_json and not analysis.too_large and is_policy_text(analysis.policy.root)
+    if not is_json:
+        return False
+    if analysis.too_large:
+        # Too large to parse: a "statement" key near the start is enough to report the size.
+        return _STATEMENT_KEY.search(analysis.text, 0, DETECTION_PREFIX_CHARS) is not None
+    return is_policy_text(analysis.policy.root)

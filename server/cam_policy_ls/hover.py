@@ -106,13 +106,13 @@ def _action_text(node, catalog: Catalog) -> str | None:
             return f"**{value}**: no {service.name} API has this name.\n\n{service_markdown(service)}"
         return api_markdown(ref.apis[0], service)
     if not ref.apis:
-        return f"**{value}** matches no {service.name} API.\n\n{service_markdown(service)}"
+        return f"`{value}` matches no {service.name} API.\n\n{service_markdown(service)}"
     operation = sum(1 for api in ref.apis if api.is_operation_level)
     rows = "\n".join(
         f"| `{api.name}` | {granularity_label(api)} | {'yes' if api.ip_restriction else 'no'} |" for api in ref.apis
     )
     return (
-        f"**{value}** matches {len(ref.apis)} APIs: {len(ref.apis) - operation} resource-level, "
+        f"`{value}` matches {len(ref.apis)} APIs: {len(ref.apis) - operation} resource-level, "
         f"{operation} operation-level.\n\n| API | granularity | IP restriction |\n|---|---|---|\n{rows}\n\n"
         f"{service_markdown(service)}"
     )

@@ -140,14 +140,23 @@ def format_github(results: Sequence[FileResult]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def summary(results: Sequence[FileResult]) -> str:
-    """Return ``N files, E errors, W warnings``, and how many files were fixed when any were."""
+    """Return ``N files, E errors, W warnings``, then the hints and information and the files fixed, when any."""
     checked = [result for result in results if not result.skipped and result.error is None]
-    errors = sum(1 for _, row in _rows(results) if row.severity is Severity.ERROR)
-    warnings = sum(1 for _, row in _rows(results) if row.severity is Severity.WARNING)
-    text = f"{len(checked)} {'file' if len(checked) == 1 else 'files'}, {errors} {'error' if errors == 1 else 'errors'}, " \
-           f"{warnings} {'warning' if warnings == 1 else 'warnings'}"
+    severities = [row.severity for _, row in _rows(results)]
+    parts = [
+        _count(len(checked), "file"),
+        _count(severities.count(Severity.ERROR), "error"),
+        _count(severities.count(Severity.WARNING), "warning"),
+    ]
+    for severity, noun in ((Severity.INFORMATION, "information finding"), (Severity.HINT, "hint")):
+        if severity in severities:
+            parts.append(_count(severities.count(severity), noun))
     fixed = sum(1 for result in results if result.fixed)
     if fixed:
-        text += f", {fixed} fixed"
-    return text
+        parts.append(f"{_count(fixed, 'file')} fixed")
+    return ", ".join(parts)

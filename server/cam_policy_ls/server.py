@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -162,16 +163,20 @@ class CamPolicyLanguageServer(LanguageServer):
             self.state.reported_settings_problems.add(problem)
             self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, problem))
 
+    def finding_filter(self, uri: str) -> Callable[[list[Finding]], list[Finding]]:
+        """Return a function that keeps the findings that the document's project configuration reports."""
+        config, path = self.config(uri)
+        if config is None:
+            return list
+        if path is not None and config.is_excluded(path):
+            return lambda findings: []
+        return lambda findings: config.apply(findings, path)
+
     def findings(self, uri: str, cached: CachedAnalysis) -> list[Finding]:
         """Return the findings of a policy document that its project configuration keeps."""
         if not cached.is_policy:
             return []
-        config, path = self.config(uri)
-        if config is None:
-            return cached.analysis.findings
-        if path is not None and config.is_excluded(path):
-            return []
-        return config.apply(cached.analysis.findings, path)
+        return self.finding_filter(uri)(cached.analysis.findings)
 
     def effective_settings(self, uri: str) -> Settings:
         """Return the client's settings, with the project configuration's defaults where the client sets none."""
@@ -437,7 +442,10 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         try:
             findings = ls.findings(uri, cached)
             actions = [action for action in quick_fixes(findings, start, end) if wanted(action.kind)]
-            actions += [action for action in source_actions(analysis.policy, findings) if wanted(action.kind)]
+            if wanted(ActionKind.FIX_ALL) or wanted(ActionKind.SORT_ACTIONS):
+                keep = ls.finding_filter(uri)
+                actions += [action for action in source_actions(analysis.policy, findings, ls.state.catalog, keep)
+                            if wanted(action.kind)]
         except Exception:
             log.exception("code actions failed for %s", uri)
             return None

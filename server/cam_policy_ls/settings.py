@@ -40,7 +40,7 @@ def read_settings(raw: Any, regions: Iterable[str]) -> tuple[Settings, list[str]
     if uin in (None, ""):
         uin = None
     elif not isinstance(uin, str) or not re.fullmatch(r"\d{5,20}", uin):
-        problems.append(f"Invalid {SECTION}.defaultUin {uin!r}: expected the digits of an account ID, such as \"100000000001\"; ignoring it")
+        problems.append(f"Invalid {SECTION}.defaultUin {uin!r}: expected an account ID of 5 to 20 digits, such as \"100000000001\"; ignoring it")
         uin = None
 
     region = raw.get("defaultRegion")

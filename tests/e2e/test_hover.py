@@ -60,7 +60,7 @@ async def test_resource_level_action(client: EditorClient):
 async def test_wildcard_lists_apis(client: EditorClient):
     text = markdown(await hover_at(client, HEAD + '"action": ["kms:Des|cribe*"], "resource": ["*"]}]}'))
 
-    assert text.startswith("**kms:Describe*** matches 12 APIs: 9 resource-level, 3 operation-level.")
+    assert text.startswith("`kms:Describe*` matches 12 APIs: 9 resource-level, 3 operation-level.")
     for api in DESCRIBE_APIS:
         assert f"| `{api}` |" in text
 

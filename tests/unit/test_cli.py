@@ -186,7 +186,7 @@ def test_fix_in_place(catalog, tmp_path, newline):
     status, out, _ = run(catalog, "--fix", str(path))
     assert path.read_bytes().decode() == BAD_FIXED.replace("\n", newline)
     assert status == EXIT_OK
-    assert out == "1 file, 0 errors, 0 warnings, 1 fixed\n"
+    assert out == "1 file, 0 errors, 0 warnings, 1 file fixed\n"
     assert path.stat().st_mode & 0o777 == 0o640
     assert list(tmp_path.iterdir()) == [path]
 
@@ -355,3 +355,37 @@ def test_invalid_extra_catalog_exit_two(tmp_path, capsys):
     path = write(tmp_path, "good.cam.json", GOOD)
     assert main(["check", "--catalog", str(tmp_path / "absent"), str(path)]) == EXIT_USAGE
     assert "catalog folder not found" in capsys.readouterr().err
+
+
+def test_summary_counts_hints(catalog, tmp_path):
+    path = write(tmp_path, "hint.cam.json",
+                 '{"version": "2.0", "statement": [{"effect": "allow", "action": ["kms:Encrypt", "kms:Encrypt"], "resource": "qcs::kms:::key/*"}]}')
+    _, out, _ = run(catalog, str(path))
+    assert out.splitlines()[-1] == "1 file, 0 errors, 0 warnings, 1 hint"
+
+
+def test_missing_file_no_summary(catalog, tmp_path):
+    assert run(catalog, str(tmp_path / "absent.json"))[1] == ""
+
+
+def test_excluded_named_file_noted(catalog, tmp_path):
+    write(tmp_path, ".cam-policy-ls.toml", 'exclude = ["legacy"]\n')
+    path = write(tmp_path, "legacy/old.cam.json", BAD)
+    status, out, err = run(catalog, str(path))
+    assert status == EXIT_OK
+    assert out == "0 files, 0 errors, 0 warnings\n"
+    assert err == f"cam-policy-ls: {path}: skipped, excluded by {tmp_path / '.cam-policy-ls.toml'}\n"
+
+
+def test_stdin_filename_excluded(catalog, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, ".cam-policy-ls.toml", 'exclude = ["legacy"]\n')
+    status, out, err = run(catalog, "-", "--stdin-filename", "legacy/p.cam.json", stdin=BAD)
+    assert status == EXIT_OK
+    assert "skipped, excluded by" in err
+
+
+def test_too_large_policy_reported_in_folder(catalog, tmp_path):
+    write(tmp_path, "big.json", '{"version": "2.0", "statement": [' + " " * 1_000_000 + "]}")
+    _, out, _ = run(catalog, str(tmp_path))
+    assert ": warning document-too-large Document has 1,000,035 characters" in out

@@ -2,7 +2,15 @@
 
 import pytest
 
-from cam_policy_ls.code_actions import ActionKind, fix_all_edits, quick_fixes, sort_actions_edits, source_actions
+from cam_policy_ls.code_actions import (
+    ActionKind,
+    difference,
+    fix_all_edits,
+    fix_all_text,
+    quick_fixes,
+    sort_actions_edits,
+    source_actions,
+)
 from cam_policy_ls.diagnostics import analyze
 from cam_policy_ls.edits import apply_edits
 from cam_policy_ls.policy import parse_policy
@@ -53,7 +61,7 @@ def test_quick_fixes_in_range_only(catalog):
 def test_source_actions_offered(catalog):
     text = '{"version": "2.0", "statement": [{"effect": "allow", "action": ["kms:Encrypt", "kms:Decrypt"], "resource": "*",}]}'
     policy = parse_policy(text)
-    titles = [action.title for action in source_actions(policy, analyze(policy, catalog))]
+    titles = [action.title for action in source_actions(policy, analyze(policy, catalog), catalog, list)]
     assert titles == ["Fix all certain problems", "Sort and deduplicate actions"]
 
 
@@ -86,3 +94,18 @@ def test_inlay_hints_range(catalog):
     start = text.index("kms:Encrypt")
     hints = inlay_hints(parse_policy(text), catalog, start, len(text))
     assert [hint.label for hint in hints] == ["resource-level"]
+
+
+def test_fix_all_action_runs_until_clean(catalog):
+    text = '{"statement": [{"Effect": "Allow", "action": ["kms:encrypt", "kms:Decrypt"], "resource": "qcs::kms:gz::key/*",}]}'
+    policy = parse_policy(text)
+    action = source_actions(policy, analyze(policy, catalog), catalog, list)[0]
+    fixed = apply_edits(text, action.edits)
+    assert fixed == fix_all_text(text, catalog, list)
+    assert [finding.code for finding in analyze(parse_policy(fixed), catalog)] == []
+
+
+@pytest.mark.parametrize(("old", "new"), [("abcdef", "abXYef"), ("aaa", "aaaa"), ("abc", ""), ("", "x"), ("same", "same")])
+def test_difference_edit(old, new):
+    edit = difference(old, new)
+    assert apply_edits(old, [edit]) == new
