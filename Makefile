@@ -1,12 +1,12 @@
 # Quick start:  make run   (set up .venv, check the bundled examples)
-#               make test  (set up .venv, run every test)
+#               make test  (set up .venv and the test packages, run every test)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test clean
+.PHONY: setup run test test-python test-vscode vsix bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,26 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/cam-policy-ls check examples/ || [ $$? -eq 1 ]
 
+# Every test: the Python suites, then the VS Code extension's. The Debian packages
+# they need (editors, Chromium, build headers) are installed first when missing.
 test: setup
+	scripts/install-test-packages.sh
+	$(MAKE) test-python
+	$(MAKE) test-vscode
+
+test-python: setup
 	$(BIN)/python -m pytest
+
+# The VS Code extension: unit tests, then its end-to-end test in code-server.
+test-vscode:
+	$(MAKE) -C vscode-client test PYTHON=$(PYTHON)
+
+vsix:
+	$(MAKE) -C vscode-client vsix PYTHON=$(PYTHON)
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
+	$(MAKE) -C vscode-client clean

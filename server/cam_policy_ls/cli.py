@@ -18,6 +18,7 @@ from cam_policy_ls.reporters import FORMATS, format_github, format_json, format_
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 PROGRESS_MIN_FILES = 50
 """A progress bar is drawn on a terminal when more files than this are checked."""
 
@@ -51,8 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
     serve.add_argument("--host", default="127.0.0.1", help="TCP address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=2087, help="TCP port to listen on (default: %(default)s)")
-    serve.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                       help="level of the log written to stderr and to the client (default: %(default)s)")
+    serve.add_argument("--log-level", default="INFO", choices=LOG_LEVELS,
+                       help="level of the log sent to the client and written to stderr (default: %(default)s)")
+    serve.add_argument("--stderr-log-level", choices=LOG_LEVELS,
+                       help="level of the log written to stderr, when it differs from --log-level; "
+                            "for clients that show stderr next to the log they receive")
 
     check = commands.add_parser(
         "check", help="check policy files and folders, for CI",
@@ -99,15 +103,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     return check(catalog, arguments, sys.stdin, sys.stdout, sys.stderr)
 
 
+class _DropFinishedCancellations(logging.Filter):
+    """Drop pygls' warning about a $/cancelRequest for a request it has answered already.
+
+    Clients cancel requests whose answer crossed the cancellation on the wire, as VS Code
+    does while the user types; pygls 2.1 logs each one as a warning.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cancel notification for unknown message id")
+
+
 def serve(catalog: Catalog, arguments: argparse.Namespace) -> int:
     from cam_policy_ls.server import ClientLogHandler, create_server
 
-    logging.basicConfig(level=arguments.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stderr_handler = logging.StreamHandler(sys.stderr)
+    stderr_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stderr_handler.setLevel(arguments.stderr_log_level or arguments.log_level)
+    root = logging.getLogger()
+    root.addHandler(stderr_handler)
+    root.setLevel(arguments.log_level)
     if arguments.log_level != "DEBUG":
         # pygls logs every registered feature and every message it sends at INFO; its "Serving on" line is kept.
         logging.getLogger("pygls").setLevel(logging.WARNING)
         logging.getLogger("pygls.server").setLevel(logging.INFO)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_DropFinishedCancellations())
+
     server = create_server(catalog)
     client_handler = ClientLogHandler(server)
     client_handler.setFormatter(logging.Formatter("%(message)s"))

@@ -24,7 +24,7 @@ DETECTION_PREFIX_CHARS = 4096
 _STATEMENT_KEY = re.compile(r'"statement"\s*:')
 
 POLICY_LANGUAGE_ID = "cam-policy"
-POLICY_SUFFIX = ".cam.json"
+POLICY_SUFFIXES = (".cam.json", ".cam-policy.json")
 JSON_LANGUAGE_IDS = ("json", "jsonc")
 
 
@@ -54,10 +54,10 @@ def analyze_text(text: str, catalog: Catalog) -> Analysis:
 def is_policy_document(name: str, language_id: str | None, analysis: Analysis) -> bool:
     """Return whether a document is a CAM policy.
 
-    It is when its language id is ``cam-policy``, its name ends in ``.cam.json``,
+    It is when its language id is ``cam-policy``, its name ends in ``.cam.json`` or ``.cam-policy.json``,
     or it is JSON whose top-level object has a ``statement`` key or ``"version": "2.0"``.
     """
-    if language_id == POLICY_LANGUAGE_ID or name.lower().endswith(POLICY_SUFFIX):
+    if language_id == POLICY_LANGUAGE_ID or name.lower().endswith(POLICY_SUFFIXES):
         return True
     is_json = language_id in JSON_LANGUAGE_IDS or name.lower().endswith((".json", ".jsonc"))
     if not is_json:
