@@ -16,6 +16,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+# libyaml's safe loader when PyYAML was built with it: the same safe subset of YAML, about 5 times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LANGUAGE_FILE = "language.yaml"
 IF_EXIST = "_if_exist"
 QUALIFIER_PREFIXES = ("for_any_value:", "for_all_value:")
@@ -251,7 +254,7 @@ class _Entry:
 def _read_yaml(path: Path) -> _Entry:
     try:
         with path.open(encoding="utf-8") as stream:
-            data = yaml.safe_load(stream)
+            data = yaml.load(stream, Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"{path.name}: cannot be read: {error}") from error
     return _Entry(data, path.name)

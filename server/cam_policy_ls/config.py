@@ -62,12 +62,14 @@ class Config:
             return None
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
         relative = self.relative(path)
         return relative is not None and any(_glob_matches(relative, pattern) for pattern in self.exclude)
 
     def apply(self, findings: Iterable[Finding], path: Path | None) -> list[Finding]:
         """Drop findings that ``select``, ``ignore`` or ``per-file-ignores`` turn off, and set configured severities."""
-        relative = self.relative(path) if path is not None else None
+        relative = self.relative(path) if path is not None and self.per_file_ignores else None
         ignored = set(self.ignore)
         if relative is not None:
             for pattern, codes in self.per_file_ignores:

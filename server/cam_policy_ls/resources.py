@@ -29,7 +29,8 @@ class Segment:
     end: int
 
 
-def split_resource(value: str) -> list[Segment]:
+@functools.lru_cache(maxsize=4096)
+def split_resource(value: str) -> tuple[Segment, ...]:
     """Split a resource into at most six segments; the last keeps any further colons."""
     segments = []
     start = 0
@@ -40,7 +41,7 @@ def split_resource(value: str) -> list[Segment]:
         segments.append(Segment(name, value[start:colon], start, colon))
         start = colon + 1
     segments.append(Segment(SEGMENT_NAMES[len(segments)], value[start:], start, len(value)))
-    return segments
+    return tuple(segments)
 
 
 def is_well_formed(value: str) -> bool:
