@@ -38,9 +38,10 @@ test-vscode:
 vsix:
 	$(MAKE) -C vscode-client vsix PYTHON=$(PYTHON)
 
+# Print the benchmark table and rewrite docs/benchmarks.md; needs Node.js 18+ and npm.
 bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build dist
+	rm -rf $(VENV) .pytest_cache build dist bench/node_modules
 	$(MAKE) -C vscode-client clean

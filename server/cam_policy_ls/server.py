@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
@@ -320,6 +319,9 @@ class ClientLogHandler(logging.Handler):
 
 
 def _package_version(name: str) -> str:
+    # importlib.metadata costs about 35 ms at start, so it is imported when the versions are logged.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(name)
     except PackageNotFoundError:
@@ -337,12 +339,13 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
         ls.client_name = client.name if client else ""
         name = f"{client.name} {client.version or ''}".strip() if client else "unknown client"
         log.info("client: %s; position encoding: %s", name, ls.encoding)
-        log.info("%s", describe_versions(ls.state.catalog))
         options = params.initialization_options
         ls.apply_settings(options, "initializationOptions")
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CamPolicyLanguageServer, params: types.InitializedParams) -> None:
+        # Logged after the initialize result has gone out, so that looking up versions does not delay it.
+        log.info("%s", describe_versions(ls.state.catalog))
         await ls.pull_settings()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -499,7 +502,7 @@ def create_server(catalog: Catalog | None = None) -> CamPolicyLanguageServer:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri, cached), result_id=result_id)
 
-    log.info("starting: %s", describe_versions(catalog))
+    log.info("starting cam-policy-ls %s", __version__)
     return server
 
 
