@@ -9,34 +9,12 @@ from __future__ import annotations
 from lsprotocol import types
 
 from .conftest import EditorClient, item_labelled
+from .texts import EMOJI_AND_CJK, EMOJI_LINE, HEAD, find, span
 
 PROFILE = "neovim-0.7"
 INITIALIZATION_OPTIONS = {"camPolicy": {"defaultUin": "123456789012", "defaultRegion": "ap-shanghai"}}
 
-HEAD = '{"version": "2.0", "statement": [{"effect": "allow", '
-KEY = "qcs::kms:ap-guangzhou:uin/100000000001:key/creatorUin/100000000001/k1"
 KEY_TEMPLATE = "qcs::kms:${region}:uin/${uin}:key/creatorUin/${creatorUin}/${keyId}"
-EMOJI_LINE = HEAD + '"action": ["😀", "kms:Decrypt"], "resource": ["' + KEY + '"]}]}'
-EMOJI_AND_CJK = """\
-{
-  "version": "2.0",
-  "statement": [
-    {
-      "effect": "allow",
-      "action": ["😀", "中文", "kms:Decrypt"],
-      "resource": ["KEY"]
-    }
-  ]
-}
-""".replace("KEY", KEY)
-
-
-def span(line: int, start: int, end: int) -> types.Range:
-    return types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end))
-
-
-def find(published: types.PublishDiagnosticsParams, code: str) -> list[types.Diagnostic]:
-    return [diagnostic for diagnostic in published.diagnostics if diagnostic.code == code]
 
 
 async def complete_at(client: EditorClient, marked: str) -> tuple[str, types.CompletionList | None]:
