@@ -173,7 +173,11 @@ def check(catalog: Catalog, arguments: argparse.Namespace, stdin: TextIO, out: T
         print(f"cam-policy-ls: invalid configuration: {error}", file=err)
         return EXIT_USAGE
 
-    mode = Mode.FIX if arguments.fix else Mode.DIFF if arguments.diff else Mode.CHECK
+    mode = Mode.CHECK
+    if arguments.fix:
+        mode = Mode.FIX
+    elif arguments.diff:
+        mode = Mode.DIFF
     progress = None
     if len(tasks) > PROGRESS_MIN_FILES and err.isatty() and not arguments.no_progress:
         progress = _progress_bar(err)

@@ -33,7 +33,7 @@ _SAMPLE_UIN = "100000000001"
 
 
 class ItemKind(enum.Enum):
-    """What a completion item is; the server maps these to LSP kinds."""
+    """Kind of a completion item; the server maps these to LSP kinds."""
 
     PROPERTY = "property"
     VALUE = "value"
@@ -212,7 +212,12 @@ def _complete_action(cursor: Cursor, policy: Policy, catalog: Catalog, request: 
             # leaves the cursor before the closing quote.
             in_string = cursor.in_string
             snippet = not in_string and request.snippet_support
-            text = prefix if in_string else f'"{prefix}$0"' if snippet else f'"{prefix}"'
+            if in_string:
+                text = prefix
+            elif snippet:
+                text = f'"{prefix}$0"'
+            else:
+                text = f'"{prefix}"'
             items.append(Item(prefix, ItemKind.MODULE, text, start, end, detail=service.name,
                               documentation=f"{len(service.apis)} CAM-enabled APIs.", sort_text=f"{index:03d}",
                               snippet=snippet, retrigger=True))

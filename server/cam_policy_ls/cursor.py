@@ -1,4 +1,4 @@
-"""Where an offset lies in a parsed policy: in a key or a value, under which elements, and what text it would replace."""
+"""The place of an offset in a parsed policy: key or value, the elements above it, and the text a completion replaces."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Cursor:
     node: Node | None
     """The string or bare word under the cursor, if any."""
     container: Node | None
-    """The object whose key is at the cursor, or the array or object that holds the value."""
+    """The object whose key is at the cursor, or the array or object that contains the value."""
     member: Member | None
     """The object member whose key or value is at the cursor, if any."""
     offset: int

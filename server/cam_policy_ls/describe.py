@@ -23,7 +23,7 @@ def granularity_label(api: Api) -> str:
 
 
 def api_summary(api: Api) -> str:
-    """One line for completion details: granularity and IP restriction."""
+    """Return one line for completion details: description, granularity and IP restriction."""
     ip = "" if api.ip_restriction else ", no IP restriction"
     return f"{api.description} ({granularity_label(api)}{ip})"
 

@@ -517,7 +517,8 @@ class _Parser:
 
 
 def parse(text: str) -> ParseResult:
-    """Parse ``text`` as strict JSON. Never raises; problems come back with the tree."""
+    """Parse ``text`` as strict JSON. Problems come back with the tree instead of an exception;
+    the property tests feed this arbitrary text."""
     parser = _Parser(text)
     root = parser.parse()
     problems = sorted(parser.problems, key=lambda problem: (problem.start, problem.end))
