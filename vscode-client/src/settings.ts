@@ -22,6 +22,7 @@ export interface AnalysisSettings {
   defaultUin?: string;
   defaultRegion?: string;
   inlayHints: boolean;
+  extraCatalogs?: string[];
 }
 
 function trimmedString(value: unknown): string {
@@ -56,6 +57,10 @@ export function readAnalysisSettings(get: SettingGetter): AnalysisSettings {
   const inlayHints = get("inlayHints");
   if (typeof inlayHints === "boolean") {
     settings.inlayHints = inlayHints;
+  }
+  const extraCatalogs = get("extraCatalogs");
+  if (Array.isArray(extraCatalogs) && extraCatalogs.length > 0) {
+    settings.extraCatalogs = extraCatalogs;
   }
   return settings;
 }

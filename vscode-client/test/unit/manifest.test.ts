@@ -46,6 +46,7 @@ describe("package.json", () => {
     "camPolicy.defaultUin": ["string", ""],
     "camPolicy.defaultRegion": ["string", ""],
     "camPolicy.inlayHints": ["boolean", true],
+    "camPolicy.extraCatalogs": ["array", []],
   };
   for (const [name, [type, defaultValue]] of Object.entries(expectedSettings)) {
     test(`setting ${name}`, () => {

@@ -14,6 +14,7 @@ const DEFAULTS = {
   defaultUin: "",
   defaultRegion: "",
   inlayHints: true,
+  extraCatalogs: [],
 };
 
 describe("initializationOptions", () => {
@@ -92,5 +93,16 @@ describe("serverCommand", () => {
     const base = { PYTHONPATH: "/mine" };
     serverCommand("python3", "/libs", [], base, ":");
     assert.deepEqual(base, { PYTHONPATH: "/mine" });
+  });
+});
+
+describe("extraCatalogs", () => {
+  test("passed on when set", () => {
+    const options = initializationOptions(settings({ ...DEFAULTS, extraCatalogs: ["/catalogs"] }));
+    assert.deepEqual(options.camPolicy.extraCatalogs, ["/catalogs"]);
+  });
+
+  test("left out when empty", () => {
+    assert.equal("extraCatalogs" in initializationOptions(settings({ ...DEFAULTS, extraCatalogs: [] })).camPolicy, false);
   });
 });
