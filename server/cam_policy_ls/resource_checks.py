@@ -56,6 +56,36 @@ def check_resource(policy: Policy, node: Node, catalog: Catalog) -> Iterator[Fin
         yield finding_in_string(policy, node, resource.start - 1, resource.start, "invalid-resource", Severity.ERROR,
                                 "Missing the resource segment after the account: write a resource such as \"key/*\", or \"*\"")
     yield from _check_region(policy, node, region.text, region.start, region.end, catalog)
+    yield from _check_placeholders(policy, node, service.text, resource, catalog)
+
+
+_PLACEHOLDER_MEANINGS = {
+    "creatorUin": "the ID of the account that created the key",
+    "keyId": "the key's ID",
+    "dataKeyId": "the data key's ID",
+}
+
+
+def _check_placeholders(policy: Policy, node: Node, service_name: str, resource, catalog: Catalog) -> Iterator[Finding]:
+    """Report a placeholder name left in the resource part, as when a completed template was not filled in."""
+    service = catalog.services.get(service_name)
+    if service is None:
+        return
+    components = resource.text.split("/")
+    reported = set()
+    for api in service.apis.values():
+        for template in api.resources:
+            if template == "*":
+                continue
+            template_components = split_resource(template)[5].text.split("/")
+            for index, (component, expected) in enumerate(zip(components, template_components)):
+                if expected != "${" + component + "}" or index in reported:
+                    continue
+                reported.add(index)
+                start = resource.start + sum(len(part) + 1 for part in components[:index])
+                meaning = _PLACEHOLDER_MEANINGS.get(component, "its value")
+                yield finding_in_string(policy, node, start, start + len(component), "invalid-resource", Severity.WARNING,
+                                        f"Placeholder \"{component}\" is still in the resource: replace it with {meaning}")
 
 
 def _check_region(policy: Policy, node: Node, region: str, start: int, end: int, catalog: Catalog) -> Iterator[Finding]:

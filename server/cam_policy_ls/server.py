@@ -511,5 +511,6 @@ def describe_versions(catalog: Catalog) -> str:
     services = ", ".join(f"{service.abbreviation} updated {service.updated}" for service in catalog.services.values())
     return (
         f"cam-policy-ls {__version__} (pygls {_package_version('pygls')}, lsprotocol {_package_version('lsprotocol')}); "
-        f"catalog: {len(catalog.services)} services, {catalog.api_count} APIs ({services})"
+        f"catalog: {len(catalog.services)} {'service' if len(catalog.services) == 1 else 'services'}, "
+        f"{catalog.api_count} APIs ({services})"
     )

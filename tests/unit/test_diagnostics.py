@@ -89,6 +89,8 @@ CASES = [
     ("bad prefix", policy(resource=["qcx::kms:ap-guangzhou:uin/1:key/*"]), [("invalid-resource", E, "qcx")]),
     ("bad account", policy(resource=["qcs::kms:ap-guangzhou:uin/abc:key/*"]), [("invalid-resource", E, "uin/abc")]),
     ("empty resource segment", policy(resource=["qcs::kms:ap-guangzhou:uin/1:"]), [("invalid-resource", E, ":")]),
+    ("template placeholders left", policy(resource=["qcs::kms:ap-guangzhou:uin/1:key/creatorUin/creatorUin/keyId"]),
+     [("invalid-resource", W, "creatorUin"), ("invalid-resource", W, "keyId")]),
     ("unknown region", policy(resource=["qcs::kms:ap-guangzou:uin/1:key/*"]), [("unknown-region", W, "ap-guangzou")]),
     ("legacy region", policy(resource=["qcs::kms:gz:uin/1:key/*"]), [("unknown-region", W, "gz")]),
     ("empty segments", policy(action=["cmqtopic:*"], resource=["qcs::cmqtopic:::topicName/uin/${uin}/*"]), []),

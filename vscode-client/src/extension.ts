@@ -212,7 +212,11 @@ class ServerController {
     const actions = offerSettings ? ["Open Settings", "Show Log"] : ["Show Log"];
     void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
       if (choice === "Open Settings") {
-        void vscode.commands.executeCommand("workbench.action.openSettings", PYTHON_PATH_SETTING);
+        // Open the settings tab where the value is set: a workspace value is not shown in the User tab.
+        const inspected = vscode.workspace.getConfiguration().inspect(PYTHON_PATH_SETTING);
+        const inWorkspace = inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined;
+        const command = inWorkspace ? "workbench.action.openWorkspaceSettings" : "workbench.action.openSettings";
+        void vscode.commands.executeCommand(command, PYTHON_PATH_SETTING);
       } else if (choice === "Show Log") {
         this.showLog();
       }

@@ -178,7 +178,11 @@ export function noInterpreterMessage(candidates: Candidate[], tried: string[]): 
   const minimum = `${MINIMUM_PYTHON.major}.${MINIMUM_PYTHON.minor}`;
   const fix = `Set ${PYTHON_PATH_SETTING} to the path of a Python ${minimum} or newer, then the server restarts.`;
   if (candidates.length === 1 && candidates[0].source === "setting") {
-    return `The CAM policy language server cannot start: ${tried[0]}. It needs Python ${minimum} or newer. ${fix}`;
+    return (
+      `The CAM policy language server cannot start: ${tried[0]}. ` +
+      `Set ${PYTHON_PATH_SETTING} to the path of a Python ${minimum} or newer, or clear it to use python3 on PATH; ` +
+      `the server then restarts.`
+    );
   }
   return `The CAM policy language server cannot start: no Python ${minimum} or newer was found (${tried.join("; ")}). ${fix}`;
 }

@@ -468,7 +468,7 @@ test("too old interpreter gives one error", async () => {
   const message = await toast.locator(".notification-list-item-message").innerText();
   assert.match(
     message,
-    /^The CAM policy language server cannot start: camPolicy\.server\.pythonPath ".*python3\.8": Python 3\.8\.10 is too old\. It needs Python 3\.10 or newer\. Set camPolicy\.server\.pythonPath/,
+    /^The CAM policy language server cannot start: camPolicy\.server\.pythonPath ".*python3\.8": Python 3\.8\.10 is too old\. Set camPolicy\.server\.pythonPath to the path of a Python 3\.10 or newer, or clear it/,
   );
   await screenshot("5-old-python");
 

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import {
   Candidate,
   ProbeOutput,
@@ -160,8 +160,9 @@ describe("resolveInterpreter", () => {
     assert.equal(
       !resolution.ok && resolution.message,
       'The CAM policy language server cannot start: camPolicy.server.pythonPath "/opt/py38/bin/python": ' +
-        "Python 3.8.18 is too old. It needs Python 3.10 or newer. " +
-        "Set camPolicy.server.pythonPath to the path of a Python 3.10 or newer, then the server restarts.",
+        "Python 3.8.18 is too old. " +
+        "Set camPolicy.server.pythonPath to the path of a Python 3.10 or newer, or clear it to use python3 on PATH; " +
+        "the server then restarts.",
     );
   });
 
@@ -187,6 +188,7 @@ describe("resolveInterpreter", () => {
 
 describe("runProbe with real processes", () => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "cam-policy-probe-"));
+  after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   test("missing executable", async () => {
     const output = await runProbe(path.join(folder, "no-such-python"), VERSION_PROBE_ARGS);
