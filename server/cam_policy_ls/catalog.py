@@ -9,6 +9,7 @@ the file, the entry and the field.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,11 @@ class Service:
     apis: Mapping[str, Api]
     """APIs by exact name, in the order of the source page."""
     apis_by_folded_name: Mapping[str, Api] = field(repr=False)
+
+    @functools.cached_property
+    def templates(self) -> tuple[str, ...]:
+        """Distinct six-segment resource templates of the service's APIs, ``*`` left out, in page order."""
+        return tuple(dict.fromkeys(template for api in self.apis.values() for template in api.resources if template != "*"))
 
     def match(self, pattern: str) -> list[Api]:
         """Return the APIs whose names match ``pattern``, where ``*`` matches any characters."""

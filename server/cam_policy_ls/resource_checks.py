@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -71,21 +72,26 @@ def _check_placeholders(policy: Policy, node: Node, service_name: str, resource,
     service = catalog.services.get(service_name)
     if service is None:
         return
-    components = resource.text.split("/")
-    reported = set()
-    for api in service.apis.values():
-        for template in api.resources:
-            if template == "*":
-                continue
-            template_components = split_resource(template)[5].text.split("/")
-            for index, (component, expected) in enumerate(zip(components, template_components)):
-                if expected != "${" + component + "}" or index in reported:
-                    continue
-                reported.add(index)
-                start = resource.start + sum(len(part) + 1 for part in components[:index])
-                meaning = _PLACEHOLDER_MEANINGS.get(component, "its value")
-                yield finding_in_string(policy, node, start, start + len(component), "invalid-resource", Severity.WARNING,
-                                        f"Placeholder \"{component}\" is still in the resource: replace it with {meaning}")
+    positions = _placeholder_positions(service.templates)
+    start = resource.start
+    for index, component in enumerate(resource.text.split("/")):
+        if component in positions.get(index, ()):
+            meaning = _PLACEHOLDER_MEANINGS.get(component, "its value")
+            yield finding_in_string(policy, node, start, start + len(component), "invalid-resource", Severity.WARNING,
+                                    f"Placeholder \"{component}\" is still in the resource: replace it with {meaning}")
+        start += len(component) + 1
+
+
+@functools.lru_cache(maxsize=64)
+def _placeholder_positions(templates: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """Return, for each path position of the templates' resource parts, the placeholder names found there."""
+    positions: dict[int, set[str]] = {}
+    for template in templates:
+        for index, component in enumerate(split_resource(template)[5].text.split("/")):
+            match = re.fullmatch(r"\$\{(\w+)\}", component)
+            if match:
+                positions.setdefault(index, set()).add(match[1])
+    return {index: frozenset(names) for index, names in positions.items()}
 
 
 def _check_region(policy: Policy, node: Node, region: str, start: int, end: int, catalog: Catalog) -> Iterator[Finding]:
