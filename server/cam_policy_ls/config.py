@@ -7,8 +7,8 @@ language server read the same file, so the editor and CI agree.
 Keys: ``select`` and ``ignore`` (lists of codes), ``severity`` (code to
 error, warning, information or hint), ``exclude`` (globs), ``per-file-ignores``
 (glob to list of codes), ``default-uin`` and ``default-region``. Globs are
-fnmatch patterns on the path relative to the configuration's folder, with
-``/`` separators; ``*`` also matches ``/``, and a pattern that matches a folder
+fnmatch patterns on the path relative to the configuration's folder, with ``/``
+separators. ``*`` also matches ``/``, and a pattern that matches a folder
 matches everything in it.
 """
 

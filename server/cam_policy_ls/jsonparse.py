@@ -1,6 +1,7 @@
 """Error-tolerant strict-JSON parser with code-point offsets on every node.
 
-The parser never raises on any input. It reports every strict-JSON violation
+The parser reports problems instead of raising, and property tests feed it
+arbitrary text. It reports every strict-JSON violation
 (comments, trailing or missing commas, unquoted or single-quoted text, control
 characters, invalid escapes and numbers, unterminated strings, unclosed
 containers) with an exact range, and recovers so that the rest of the document
@@ -493,7 +494,12 @@ class _Parser:
             self._error(key.end, key.end, f"Missing ':' after \"{_snippet(str(key.value))}\", found {found}")
             if self.token[0] in (_Token.STRING, _Token.NUMBER, _Token.WORD) or self._punct() in ("{", "["):
                 value = self._value(node, depth + 1)
-        end = value.end if value is not None else (colon + 1 if colon >= 0 else key.end)
+        if value is not None:
+            end = value.end
+        elif colon >= 0:
+            end = colon + 1
+        else:
+            end = key.end
         return Member(key, value, colon, key.start, end, node)
 
     def _array(self, parent: Node | None, depth: int) -> Node:
