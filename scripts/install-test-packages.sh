@@ -4,14 +4,19 @@
 # modules need for the VS Code extension's end-to-end test. Runs apt-get, so it needs root.
 set -euo pipefail
 
-packages=(
-    neovim emacs-nox elpa-eglot
-    chromium ripgrep build-essential pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
-)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
+# The editors are installed without their recommended packages, Chromium and the build
+# headers with them: the two ways the tests were run with.
+editors=(neovim emacs-nox elpa-eglot)
+browser=(chromium ripgrep build-essential pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
+
+missing_of() {
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || echo "$package"
+    done
+}
+mapfile -t missing_editors < <(missing_of "${editors[@]}")
+mapfile -t missing_browser < <(missing_of "${browser[@]}")
+missing=("${missing_editors[@]}" "${missing_browser[@]}")
 if ((${#missing[@]} == 0)); then
     exit 0
 fi
@@ -22,4 +27,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing Debian packages: ${missing[*]}"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+export DEBIAN_FRONTEND=noninteractive
+if ((${#missing_editors[@]})); then
+    apt-get install -y -qq --no-install-recommends "${missing_editors[@]}" >/dev/null
+fi
+if ((${#missing_browser[@]})); then
+    apt-get install -y -qq "${missing_browser[@]}" >/dev/null
+fi
