@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from cam_policy_ls.catalog import Catalog, Service, closest_names
+from cam_policy_ls.catalog import Catalog, Service, closest_names, wildcard_regex
 from cam_policy_ls.edits import TextEdit
 from cam_policy_ls.findings import Finding, Fix, Severity
 from cam_policy_ls.jsonparse import Kind, Node
@@ -253,16 +253,12 @@ def _wildcard_covers(wildcard: str, action: str, catalog: Catalog) -> bool:
     target_is_wildcard = "*" in target["api"]
     service = catalog.services.get(wild["service"])
     if service is None:
-        return not target_is_wildcard and re.fullmatch(_wildcard_regex(wild["api"]), target["api"]) is not None
+        return not target_is_wildcard and wildcard_regex(wild["api"]).fullmatch(target["api"]) is not None
     covering = {api.name for api in service.match(wild["api"])}
     if target_is_wildcard:
         covered = {api.name for api in service.match(target["api"])}
         return bool(covered) and covered < covering
     return target["api"] in covering
-
-
-def _wildcard_regex(pattern: str) -> str:
-    return ".*".join(re.escape(part) for part in pattern.split("*"))
 
 
 def check_overly_permissive(statement: Statement) -> Iterator[Finding]:

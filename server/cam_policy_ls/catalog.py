@@ -103,8 +103,8 @@ class Service:
         """Return the APIs whose names match ``pattern``, where ``*`` matches any characters."""
         if pattern == "*":
             return list(self.apis.values())
-        regex = re.compile(".*".join(re.escape(part) for part in pattern.split("*")) + r"\Z")
-        return [api for api in self.apis.values() if regex.match(api.name)]
+        regex = wildcard_regex(pattern)
+        return [api for api in self.apis.values() if regex.fullmatch(api.name)]
 
 
 @dataclass(frozen=True)
@@ -191,6 +191,12 @@ class Catalog:
         if entry is None:
             return []
         return closest_names(name, list(entry.apis), limit)
+
+
+@functools.lru_cache(maxsize=1024)
+def wildcard_regex(pattern: str) -> re.Pattern:
+    """Return a regular expression for an action name pattern, where ``*`` matches any characters; use fullmatch."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")))
 
 
 def split_operator(name: str) -> tuple[str, str, bool]:

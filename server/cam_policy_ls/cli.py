@@ -108,9 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class _DropFinishedCancellations(logging.Filter):
-    """Drop pygls' warning about a $/cancelRequest for a request it has answered already.
+    """Drop pygls' warning about a $/cancelRequest for a request whose response was already sent.
 
-    Clients cancel requests whose answer crossed the cancellation on the wire, as VS Code
+    Clients cancel requests whose response crossed the cancellation on the wire, as VS Code
     does while the user types; pygls 2.1 logs each one as a warning.
     """
 

@@ -15,6 +15,7 @@ matches everything in it.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -104,6 +105,16 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_tool_section(path: Path) -> bool:
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        return False
+    return _file_has_tool_section(path, modified)
+
+
+@functools.lru_cache(maxsize=256)
+def _file_has_tool_section(path: Path, modified: int) -> bool:
+    """Read a pyproject.toml once per modification time: the server looks for configuration on every request."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

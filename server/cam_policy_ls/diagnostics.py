@@ -22,36 +22,10 @@ from cam_policy_ls.grammar_checks import (
 )
 from cam_policy_ls.policy import Policy
 from cam_policy_ls.resource_checks import check_resources, check_unused_resources
+from cam_policy_ls.rule_docs import RULE_DOCS
 
-CODES = (
-    "json-syntax",
-    "duplicate-key",
-    "missing-element",
-    "unknown-element",
-    "invalid-type",
-    "invalid-version",
-    "invalid-effect",
-    "invalid-action",
-    "unknown-action",
-    "action-case",
-    "wildcard-no-match",
-    "operation-level-resource",
-    "resource-mismatch",
-    "invalid-resource",
-    "unknown-region",
-    "ip-condition-unsupported",
-    "unknown-condition-operator",
-    "unknown-condition-key",
-    "invalid-condition-value",
-    "overly-permissive",
-    "redundant-action",
-    "unused-resource",
-    "policy-too-long",
-    "statement-object",
-    "invalid-principal",
-    "double-encoded",
-    "document-too-large",
-)
+CODES = tuple(RULE_DOCS)
+"""Every diagnostic code, in the order of the rule documentation."""
 
 
 def analyze(policy: Policy, catalog: Catalog) -> list[Finding]:

@@ -47,7 +47,7 @@ def remove_items(array: Node, indexes: Sequence[int]) -> list[TextEdit]:
     """Return edits that remove the items at ``indexes`` from an array with their commas.
 
     A removed item takes the text up to the next item, so the next item moves into
-    its place and keeps the indentation; a removed run at the end takes the text
+    its place and keeps the indentation. A removed run at the end takes the text
     from the end of the last kept item instead.
     """
     items = array.items

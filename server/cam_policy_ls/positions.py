@@ -54,8 +54,8 @@ class LineIndex:
     def offset(self, line: int, character: int, encoding: str = UTF16) -> int:
         """Return the code-point offset of an LSP position.
 
-        A line past the end gives the end of the text; a character past the end
-        of its line gives the end of that line; a character inside a multi-unit
+        A line past the end gives the end of the text, and a character past the end
+        of its line gives the end of that line. A character inside a multi-unit
         code point gives the offset of that code point's end.
         """
         if line < 0:

@@ -1,4 +1,4 @@
-"""Protocol misuse and hostile input: the server answers with an empty result or an error, logs, and keeps serving."""
+"""Protocol misuse and hostile input: the server returns an empty result or an error, logs, and keeps serving."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""The server on TCP: `serve --tcp` answers initialize on a loopback port."""
+"""The server on TCP: `serve --tcp` responds to initialize on a loopback port."""
 
 import json
 import socket

@@ -6,7 +6,7 @@ import * as path from "path";
 
 export const MINIMUM_PYTHON: PythonVersion = { major: 3, minor: 10, micro: 0 };
 
-/** Setting that names the interpreter. Every error message asks the user to set it. */
+/** Setting that names the interpreter. Every error message gives it as the fix. */
 export const PYTHON_PATH_SETTING = "camPolicy.server.pythonPath";
 
 /** Arguments that make any Python, 2.7 included, print its version as `major.minor.micro`. */
